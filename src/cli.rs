@@ -1,0 +1,153 @@
+//! The command line (clap derive). Modes are subcommands; output modes of
+//! `clean` are mutually exclusive.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "docclean", version, about = "Clean scraped document dumps: encodings, mojibake, paywall markers, adverts, censored tokens")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Clean files, directories and JSONL shards (`-` reads stdin, writes stdout).
+    Clean(CleanArgs),
+    /// Write nothing; exit 1 when some rule would change something, 0 when clean, 2 on error.
+    Check(CheckArgs),
+    /// List the rules (id, stage, description), or run their embedded examples.
+    Rules(RulesArgs),
+    /// Learn recurring advertising lines across a corpus and save them as a rule file.
+    Learn(LearnArgs),
+    /// Work with saved reports.
+    Report(ReportArgs),
+}
+
+/// Options every corpus mode shares.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Common {
+    /// Extra rule files or folders, applied after the defaults (same id replaces a default).
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Do not load the built-in rule pack.
+    #[arg(long)]
+    pub no_default_rules: bool,
+    /// Run only these rules: comma-separated ids or family prefixes (`escape,paywall`).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip these rules: comma-separated ids or family prefixes (`censor`).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Settings file (default: ./docclean.toml when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// JSONL field that holds the text.
+    #[arg(long, value_name = "NAME")]
+    pub text_field: Option<String>,
+    /// Decode every input with this encoding instead of detecting it (`gbk`, `big5`…).
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+    /// Treat inputs and stdin as JSONL whatever their names.
+    #[arg(long)]
+    pub jsonl: bool,
+    /// Process only shard K of N (1-based) of the inputs, e.g. `--shard 3/16`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Write a JSON report of the run to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CleanArgs {
+    /// Files and directories to clean; `-` for stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Write cleaned documents under DIR, mirroring the inputs.
+    #[arg(long, value_name = "DIR", conflicts_with = "in_place")]
+    pub out: Option<PathBuf>,
+    /// Replace the inputs themselves (atomically).
+    #[arg(long)]
+    pub in_place: bool,
+    /// With --in-place: keep the original as FILE+SUFFIX.
+    #[arg(long, value_name = "SUFFIX", requires = "in_place")]
+    pub backup: Option<String>,
+    /// Learn corpus-wide boilerplate from the inputs first, then clean with it.
+    #[arg(long)]
+    pub learn: bool,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files and directories to check; `-` for stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Print a unified diff of each change.
+    #[arg(long)]
+    pub diff: bool,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[command(subcommand)]
+    pub action: Option<RulesAction>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// Run the examples embedded in rule files (the defaults, plus PATHs); exit 1 on any failure.
+    Test {
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct LearnArgs {
+    /// Files and directories to learn from.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Where to write the learned rule file.
+    #[arg(long, value_name = "FILE")]
+    pub save_boilerplate: PathBuf,
+    /// A line must recur in at least N documents.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub min_documents: u64,
+    /// Non-blank lines from each end of a document that form its head and tail zones.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub zone_lines: usize,
+    /// Advertising score a line must reach (see the advert rules' weights).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub min_score: i32,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(subcommand)]
+    pub action: ReportAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportAction {
+    /// Combine the reports of runs over disjoint inputs; prints JSON on stdout.
+    Merge {
+        #[arg(required = true, value_name = "REPORT")]
+        reports: Vec<PathBuf>,
+    },
+}

@@ -1,0 +1,274 @@
+//! docclean: parse the command line → run the mode → exit status.
+//! Exit codes: 0 finished (check: clean), 1 check found changes or a rule
+//! example failed, 2 errors (usage, bad rules, unreadable inputs).
+
+use clap::Parser;
+use docclean::cli::{CheckArgs, Cli, CleanArgs, Command, Common, LearnArgs, ReportAction, RulesAction};
+use docclean::config::Config;
+use docclean::discover::{discover, shard, WorkItem};
+use docclean::learn::{self, LearnOptions, LearnedLine};
+use docclean::report::{ErrorEntry, Report, Skipped, Tally, Timings};
+use docclean::rules::{self, RuleSet, RuleSource};
+use docclean::run::{self, Output, RunOptions};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Clean(a) => clean(a),
+        Command::Check(a) => check(a),
+        Command::Rules(a) => rules_cmd(a.action, &a.common),
+        Command::Learn(a) => learn_cmd(a),
+        Command::Report(a) => match a.action {
+            ReportAction::Merge { reports } => merge_reports(&reports),
+        },
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("docclean: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+fn thread_pool(jobs: usize) -> anyhow::Result<()> {
+    // A second call (tests in one process) keeps the first pool.
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
+    Ok(())
+}
+
+/// Discover inputs and apply --shard; usage errors (missing input, collisions) come back as Err.
+fn work_items(cfg: &Config, inputs: &[PathBuf], out: Option<&Path>) -> anyhow::Result<(Vec<WorkItem>, Tally)> {
+    let found = discover(inputs, out)?;
+    let mut pre = Tally::default();
+    for (path, msg) in found.errors {
+        pre.errors.push(ErrorEntry { path, message: format!("cannot read: {msg}") });
+    }
+    for path in found.links {
+        pre.skipped.push(Skipped { path, reason: "symbolic link (not followed)".into() });
+    }
+    let items = match cfg.shard {
+        Some((k, n)) => shard(found.items, k, n),
+        None => found.items,
+    };
+    Ok((items, pre))
+}
+
+fn progress(cfg: &Config, len: usize) -> ProgressBar {
+    if cfg.quiet || !std::io::stderr().is_terminal() || len < 2 {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(len as u64);
+    pb.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed_precise} eta {eta}").unwrap());
+    pb
+}
+
+fn finish(cfg: &Config, set: &RuleSet, tally: Tally, started: Instant, learned: Vec<LearnedLine>) -> anyhow::Result<Report> {
+    let wall = started.elapsed().as_secs_f64();
+    let timings = Timings { wall_seconds: wall, input_bytes: tally.input_bytes, mb_per_second: tally.input_bytes as f64 / 1e6 / wall.max(1e-9), threads: cfg.jobs };
+    let mut report = tally.into_report(set, timings);
+    report.boilerplate = learned;
+    if let Some(path) = &cfg.report {
+        let json = serde_json::to_string_pretty(&report)?;
+        run::write_atomic(path, format!("{json}\n").as_bytes(), None).map_err(|e| anyhow::anyhow!("report: {e}"))?;
+    }
+    if !cfg.quiet {
+        eprint!("{}", report.table());
+    }
+    for e in &report.errors {
+        eprintln!("docclean: error: {}: {}", e.path, e.message);
+    }
+    if !cfg.quiet {
+        for w in report.warnings.iter().take(20) {
+            match w.line {
+                Some(l) => eprintln!("docclean: warning: {}:{}: {}", w.path, l, w.message),
+                None => eprintln!("docclean: warning: {}: {}", w.path, w.message),
+            }
+        }
+        if report.warnings.len() > 20 {
+            eprintln!("docclean: … and {} more warnings (see --report)", report.warnings.len() - 20);
+        }
+    }
+    Ok(report)
+}
+
+fn learn_rules(cfg: &Config, set: &RuleSet, items: &[WorkItem], opts: &LearnOptions, run_opts: &RunOptions) -> (Vec<LearnedLine>, u64) {
+    let score = |l: &str| set.advert_score(l);
+    let counts = items
+        .par_iter()
+        .map(|item| {
+            let mut c = learn::Counts::default();
+            run::documents_of(item, run_opts, &mut |t| learn::count_document(&mut c, t, opts, &score));
+            c
+        })
+        .reduce(learn::Counts::default, learn::Counts::merge);
+    let win = learn::winners(&counts, opts);
+    if win.is_empty() {
+        return (Vec::new(), counts.documents);
+    }
+    let found = items
+        .par_iter()
+        .map(|item| {
+            let mut f = std::collections::HashMap::new();
+            run::documents_of(item, run_opts, &mut |t| learn::collect_text(&mut f, t, &win, opts, &score));
+            f
+        })
+        .reduce(std::collections::HashMap::new, |mut a, b| {
+            for (k, v) in b {
+                a.entry(k).or_insert(v);
+            }
+            a
+        });
+    let _ = cfg;
+    (learn::finish(&win, found), counts.documents)
+}
+
+fn run_options(cfg: &Config, output: Output) -> RunOptions {
+    RunOptions { output, text_field: cfg.text_field.clone(), encoding: cfg.encoding, force_jsonl: cfg.jsonl }
+}
+
+fn clean(a: CleanArgs) -> anyhow::Result<u8> {
+    let cfg = Config::resolve(&a.common)?;
+    let mut set = cfg.rule_set()?;
+    thread_pool(cfg.jobs)?;
+    let started = Instant::now();
+    if a.inputs.len() == 1 && a.inputs[0].as_os_str() == "-" {
+        let opts = run_options(&cfg, Output::Dir(PathBuf::new()));
+        let tally = run::run_stdin(&set, &opts)?;
+        let report = finish(&cfg, &set, tally, started, Vec::new())?;
+        return Ok(if report.errors.is_empty() { 0 } else { 2 });
+    }
+    if a.inputs.iter().any(|p| p.as_os_str() == "-") {
+        anyhow::bail!("`-` (stdin) cannot be mixed with other inputs");
+    }
+    let output = match (&a.out, a.in_place) {
+        (Some(dir), false) => Output::Dir(dir.clone()),
+        (None, true) => Output::InPlace { backup: a.backup.clone() },
+        _ => anyhow::bail!("say where the cleaned text goes: --out DIR, or --in-place to replace the inputs"),
+    };
+    let (items, pre) = work_items(&cfg, &a.inputs, a.out.as_deref())?;
+    let opts = run_options(&cfg, output);
+    let mut learned = Vec::new();
+    if a.learn {
+        let (lines, docs) = learn_rules(&cfg, &set, &items, &LearnOptions::default(), &opts);
+        if !lines.is_empty() {
+            let text = learn::to_rule_file(&lines, docs);
+            let mut sources = rules::load_sources(&cfg.rule_paths, cfg.defaults)?;
+            sources.push(RuleSource { path: "<learned>".into(), text });
+            set = rules::build(&sources, &cfg.selection)?;
+        }
+        learned = lines;
+    }
+    let pb = progress(&cfg, items.len());
+    let tally = run::run_items(&set, &items, &opts, &|| pb.inc(1));
+    pb.finish_and_clear();
+    let report = finish(&cfg, &set, pre.merge(tally), started, learned)?;
+    Ok(if report.errors.is_empty() { 0 } else { 2 })
+}
+
+fn check(a: CheckArgs) -> anyhow::Result<u8> {
+    let cfg = Config::resolve(&a.common)?;
+    let set = cfg.rule_set()?;
+    thread_pool(cfg.jobs)?;
+    let started = Instant::now();
+    let opts = run_options(&cfg, Output::Check { diff: a.diff });
+    let tally = if a.inputs.len() == 1 && a.inputs[0].as_os_str() == "-" {
+        run::run_stdin(&set, &opts)?
+    } else {
+        let (items, pre) = work_items(&cfg, &a.inputs, None)?;
+        let pb = progress(&cfg, items.len());
+        let t = run::run_items(&set, &items, &opts, &|| pb.inc(1));
+        pb.finish_and_clear();
+        pre.merge(t)
+    };
+    let changed = tally.changed.clone();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for (path, entry) in &changed {
+        let (rules, diff): (Vec<&String>, Vec<&String>) = entry.iter().partition(|s| !s.contains('\n'));
+        writeln!(out, "{path}: {}", rules.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))?;
+        for d in diff {
+            write!(out, "{d}")?;
+        }
+    }
+    out.flush()?;
+    let report = finish(&cfg, &set, tally, started, Vec::new())?;
+    Ok(if !report.errors.is_empty() {
+        2
+    } else if !changed.is_empty() {
+        1
+    } else {
+        0
+    })
+}
+
+fn rules_cmd(action: Option<RulesAction>, common: &Common) -> anyhow::Result<u8> {
+    let mut cfg = Config::resolve(common)?;
+    match action {
+        None => {
+            let set = cfg.rule_set()?;
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            let w = set.rules.iter().map(|r| r.id.len()).max().unwrap_or(4);
+            for r in &set.rules {
+                let action = if r.action == rules::Action::Report { " (report only)" } else { "" };
+                writeln!(out, "{:<w$}  {:<11}  {}{action}", r.id, r.stage.name(), r.description)?;
+            }
+            Ok(0)
+        }
+        Some(RulesAction::Test { paths }) => {
+            cfg.rule_paths.extend(paths);
+            let set = cfg.rule_set()?;
+            let (passed, failures) = rules::test_examples(&set);
+            for f in &failures {
+                eprintln!("FAIL {} ({}): {}\n  input:    {:?}\n  expected: {:?}\n  got:      {:?}", f.rule, f.source, f.why, f.input, f.expected, f.got);
+            }
+            println!("rule examples: {passed} passed, {} failed", failures.len());
+            Ok(if failures.is_empty() { 0 } else { 1 })
+        }
+    }
+}
+
+fn learn_cmd(a: LearnArgs) -> anyhow::Result<u8> {
+    let cfg = Config::resolve(&a.common)?;
+    let set = cfg.rule_set()?;
+    thread_pool(cfg.jobs)?;
+    let (items, _) = work_items(&cfg, &a.inputs, None)?;
+    let opts = LearnOptions { min_documents: a.min_documents, zone_lines: a.zone_lines, min_score: a.min_score };
+    let run_opts = run_options(&cfg, Output::Check { diff: false });
+    let (lines, docs) = learn_rules(&cfg, &set, &items, &opts, &run_opts);
+    let text = learn::to_rule_file(&lines, docs);
+    run::write_atomic(&a.save_boilerplate, text.as_bytes(), None).map_err(|e| anyhow::anyhow!(e))?;
+    if !cfg.quiet {
+        eprintln!("learned {} line(s) from {docs} documents → {}", lines.len(), a.save_boilerplate.display());
+        for l in lines.iter().take(20) {
+            eprintln!("  {:>6}  {}", l.documents, l.line);
+        }
+    }
+    Ok(0)
+}
+
+fn merge_reports(paths: &[PathBuf]) -> anyhow::Result<u8> {
+    let mut reports = Vec::new();
+    for p in paths {
+        let text = std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+        let r: Report = serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: not a docclean report: {e}", p.display()))?;
+        reports.push(r);
+    }
+    let merged = Report::merge(reports)?;
+    println!("{}", serde_json::to_string_pretty(&merged)?);
+    Ok(0)
+}

@@ -1,0 +1,306 @@
+//! The run report: per-rule counts and examples, skipped files, warnings,
+//! errors, encodings. Merged in input order, so it is the same whatever the
+//! thread count; `timings` is the only part that varies between runs.
+
+use crate::pipeline::DocOutcome;
+use crate::rules::{hits::MAX_EXAMPLES, RuleSet};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Warning {
+    pub path: String,
+    pub line: Option<u64>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ErrorEntry {
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Example {
+    pub path: String,
+    pub before: String,
+    pub after: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RuleReport {
+    pub id: String,
+    pub stage: String,
+    pub action: String,
+    pub description: String,
+    /// Documents this rule changed (for `report` rules: documents with matches).
+    pub documents: u64,
+    /// Edits made (for `report` rules: matches found).
+    pub changes: u64,
+    pub chars_removed: u64,
+    pub chars_added: u64,
+    /// Documents judged to need the rule (placeholder rules: judged censored).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub judged_documents: Option<u64>,
+    pub examples: Vec<Example>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DecodeLoss {
+    pub path: String,
+    pub encoding: String,
+    pub bad_bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Damage {
+    pub path: String,
+    pub rule: String,
+    pub count: u64,
+    pub lines: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Timings {
+    pub wall_seconds: f64,
+    pub input_bytes: u64,
+    pub mb_per_second: f64,
+    pub threads: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Report {
+    pub version: String,
+    pub rules_hash: String,
+    pub files: u64,
+    pub documents: u64,
+    pub changed_documents: u64,
+    pub skipped: Vec<Skipped>,
+    pub warnings: Vec<Warning>,
+    pub errors: Vec<ErrorEntry>,
+    pub encodings: BTreeMap<String, u64>,
+    pub rules: Vec<RuleReport>,
+    pub decode_losses: Vec<DecodeLoss>,
+    pub damage: Vec<Damage>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub boilerplate: Vec<crate::learn::LearnedLine>,
+    #[serde(default)]
+    pub timings: Timings,
+}
+
+/// The mergeable tally that parallel workers build, in input order.
+#[derive(Debug, Default, Clone)]
+pub struct Tally {
+    pub files: u64,
+    pub documents: u64,
+    pub changed_documents: u64,
+    pub input_bytes: u64,
+    pub skipped: Vec<Skipped>,
+    pub warnings: Vec<Warning>,
+    pub errors: Vec<ErrorEntry>,
+    pub encodings: BTreeMap<String, u64>,
+    pub rules: Vec<RuleTally>,
+    pub decode_losses: Vec<DecodeLoss>,
+    pub damage: Vec<Damage>,
+    /// Paths that would change, with the rules that would change them (check mode).
+    pub changed: Vec<(String, Vec<String>)>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct RuleTally {
+    pub documents: u64,
+    pub judged: u64,
+    pub changes: u64,
+    pub chars_removed: u64,
+    pub chars_added: u64,
+    pub examples: Vec<Example>,
+}
+
+impl Tally {
+    pub fn new(n_rules: usize) -> Self {
+        Tally { rules: vec![RuleTally::default(); n_rules], ..Default::default() }
+    }
+
+    /// Add one document's outcome.
+    pub fn add_document(&mut self, set: &RuleSet, path: &str, outcome: &DocOutcome, changed: bool) {
+        self.documents += 1;
+        if changed {
+            self.changed_documents += 1;
+        }
+        if self.rules.len() < outcome.hits.len() {
+            self.rules.resize(outcome.hits.len(), RuleTally::default());
+        }
+        for (i, h) in outcome.hits.iter().enumerate() {
+            let t = &mut self.rules[i];
+            if h.judged {
+                t.judged += 1;
+            }
+            if h.changes == 0 {
+                continue;
+            }
+            t.documents += 1;
+            t.changes += h.changes;
+            t.chars_removed += h.chars_removed;
+            t.chars_added += h.chars_added;
+            for (before, after) in &h.examples {
+                if t.examples.len() < MAX_EXAMPLES {
+                    t.examples.push(Example { path: path.to_owned(), before: before.clone(), after: after.clone() });
+                }
+            }
+            if set.rules[i].action == crate::rules::Action::Report {
+                self.damage.push(Damage { path: path.to_owned(), rule: set.rules[i].id.clone(), count: h.changes, lines: h.lines.clone() });
+            }
+        }
+    }
+
+    /// Append `other`, which covers inputs after this one's.
+    pub fn merge(mut self, other: Tally) -> Tally {
+        self.files += other.files;
+        self.documents += other.documents;
+        self.changed_documents += other.changed_documents;
+        self.input_bytes += other.input_bytes;
+        self.skipped.extend(other.skipped);
+        self.warnings.extend(other.warnings);
+        self.errors.extend(other.errors);
+        for (k, v) in other.encodings {
+            *self.encodings.entry(k).or_default() += v;
+        }
+        if self.rules.len() < other.rules.len() {
+            self.rules.resize(other.rules.len(), RuleTally::default());
+        }
+        for (a, b) in self.rules.iter_mut().zip(other.rules) {
+            a.documents += b.documents;
+            a.judged += b.judged;
+            a.changes += b.changes;
+            a.chars_removed += b.chars_removed;
+            a.chars_added += b.chars_added;
+            for e in b.examples {
+                if a.examples.len() < MAX_EXAMPLES {
+                    a.examples.push(e);
+                }
+            }
+        }
+        self.decode_losses.extend(other.decode_losses);
+        self.damage.extend(other.damage);
+        self.changed.extend(other.changed);
+        self
+    }
+
+    pub fn into_report(self, set: &RuleSet, timings: Timings) -> Report {
+        let rules = set
+            .rules
+            .iter()
+            .zip(self.rules.iter().cloned().chain(std::iter::repeat(RuleTally::default())))
+            .map(|(r, t)| RuleReport {
+                id: r.id.clone(),
+                stage: r.stage.name().to_owned(),
+                action: match r.action {
+                    crate::rules::Action::Fix => "fix".into(),
+                    crate::rules::Action::Report => "report".into(),
+                },
+                description: r.description.clone(),
+                documents: t.documents,
+                changes: t.changes,
+                chars_removed: t.chars_removed,
+                chars_added: t.chars_added,
+                judged_documents: (r.kind_name == "placeholder").then_some(t.judged),
+                examples: t.examples,
+            })
+            .collect();
+        Report {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            rules_hash: set.hash.clone(),
+            files: self.files,
+            documents: self.documents,
+            changed_documents: self.changed_documents,
+            skipped: self.skipped,
+            warnings: self.warnings,
+            errors: self.errors,
+            encodings: self.encodings,
+            rules,
+            decode_losses: self.decode_losses,
+            damage: self.damage,
+            boilerplate: Vec::new(),
+            timings,
+        }
+    }
+}
+
+impl Report {
+    /// Combine reports of runs over disjoint inputs (shards), in the order given.
+    pub fn merge(reports: Vec<Report>) -> anyhow::Result<Report> {
+        let mut it = reports.into_iter();
+        let Some(mut acc) = it.next() else { anyhow::bail!("no reports to merge") };
+        for r in it {
+            if r.rules_hash != acc.rules_hash {
+                anyhow::bail!("reports were made with different rules ({} vs {}): merging them would mix counts", acc.rules_hash, r.rules_hash);
+            }
+            acc.files += r.files;
+            acc.documents += r.documents;
+            acc.changed_documents += r.changed_documents;
+            acc.skipped.extend(r.skipped);
+            acc.warnings.extend(r.warnings);
+            acc.errors.extend(r.errors);
+            for (k, v) in r.encodings {
+                *acc.encodings.entry(k).or_default() += v;
+            }
+            for (a, b) in acc.rules.iter_mut().zip(r.rules) {
+                a.documents += b.documents;
+                a.changes += b.changes;
+                a.chars_removed += b.chars_removed;
+                a.chars_added += b.chars_added;
+                if let (Some(x), Some(y)) = (a.judged_documents.as_mut(), b.judged_documents) {
+                    *x += y;
+                }
+                a.examples.extend(b.examples);
+            }
+            acc.decode_losses.extend(r.decode_losses);
+            acc.damage.extend(r.damage);
+            acc.boilerplate.extend(r.boilerplate);
+            acc.timings.wall_seconds = acc.timings.wall_seconds.max(r.timings.wall_seconds);
+            acc.timings.input_bytes += r.timings.input_bytes;
+        }
+        // Examples: the first few by path, whatever order the shards came in.
+        for rule in &mut acc.rules {
+            rule.examples.sort_by(|a, b| a.path.cmp(&b.path));
+            rule.examples.truncate(MAX_EXAMPLES);
+        }
+        acc.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+        acc.errors.sort_by(|a, b| a.path.cmp(&b.path));
+        acc.warnings.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        acc.decode_losses.sort_by(|a, b| a.path.cmp(&b.path));
+        acc.damage.sort_by(|a, b| (&a.path, &a.rule).cmp(&(&b.path, &b.rule)));
+        acc.timings.mb_per_second = 0.0;
+        Ok(acc)
+    }
+
+    /// The table printed on stderr at the end of a run.
+    pub fn table(&self) -> String {
+        let mut s = String::new();
+        let width = self.rules.iter().map(|r| r.id.len()).max().unwrap_or(4).max(4);
+        s.push_str(&format!("{:<width$}  {:>8}  {:>9}\n", "rule", "files", "changes"));
+        for r in &self.rules {
+            if r.changes == 0 {
+                continue;
+            }
+            let note = if r.action == "report" { "  (reported, not changed)" } else { "" };
+            s.push_str(&format!("{:<width$}  {:>8}  {:>9}{note}\n", r.id, r.documents, r.changes));
+        }
+        s.push_str(&format!(
+            "{} files, {} documents, {} changed, {} skipped, {} warnings, {} errors\n",
+            self.files,
+            self.documents,
+            self.changed_documents,
+            self.skipped.len(),
+            self.warnings.len(),
+            self.errors.len()
+        ));
+        s
+    }
+}

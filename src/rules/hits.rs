@@ -1,0 +1,115 @@
+//! What one rule did to one document: counts, characters removed and added,
+//! and a few short before/after snippets for the report.
+
+/// Snippets kept per rule and document (and per rule in the whole report).
+pub const MAX_EXAMPLES: usize = 3;
+const CONTEXT_CHARS: usize = 10;
+const MAX_SNIPPET_CHARS: usize = 80;
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RuleHits {
+    /// Edits made (or, for `report` rules, matches found).
+    pub changes: u64,
+    pub chars_removed: u64,
+    pub chars_added: u64,
+    pub examples: Vec<(String, String)>,
+    /// For rules that first judge the document (placeholders): it was judged to apply.
+    pub judged: bool,
+    /// 1-based line numbers of the first matches (report rules), for positions.
+    pub lines: Vec<usize>,
+}
+
+impl RuleHits {
+    pub fn is_empty(&self) -> bool {
+        self.changes == 0 && !self.judged
+    }
+
+    /// Record that `text[start..end]` becomes `replacement`.
+    pub fn edit(&mut self, text: &str, start: usize, end: usize, replacement: &str) {
+        self.changes += 1;
+        self.chars_removed += text[start..end].chars().count() as u64;
+        self.chars_added += replacement.chars().count() as u64;
+        if self.examples.len() < MAX_EXAMPLES {
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+            let left = tail_chars(&text[line_start..start], CONTEXT_CHARS);
+            let right = head_chars(&text[end..line_end.max(end)], CONTEXT_CHARS);
+            let before = format!("{left}{}{right}", &text[start..end]);
+            let after = format!("{left}{replacement}{right}");
+            self.examples.push((shorten(&before), shorten(&after)));
+        }
+    }
+
+    /// Record a match that is reported, not changed.
+    pub fn matched(&mut self, text: &str, start: usize, end: usize) {
+        self.changes += 1;
+        if self.lines.len() < 100 {
+            self.lines.push(memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count() + 1);
+        }
+        if self.examples.len() < MAX_EXAMPLES {
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+            let left = tail_chars(&text[line_start..start], CONTEXT_CHARS);
+            let right = head_chars(&text[end..line_end.max(end)], CONTEXT_CHARS);
+            let s = shorten(&format!("{left}{}{right}", &text[start..end]));
+            self.examples.push((s.clone(), s));
+        }
+    }
+
+    pub fn absorb(&mut self, other: RuleHits) {
+        self.changes += other.changes;
+        self.chars_removed += other.chars_removed;
+        self.chars_added += other.chars_added;
+        self.judged |= other.judged;
+        for e in other.examples {
+            if self.examples.len() < MAX_EXAMPLES {
+                self.examples.push(e);
+            }
+        }
+        for l in other.lines {
+            if self.lines.len() < 100 {
+                self.lines.push(l);
+            }
+        }
+    }
+}
+
+fn tail_chars(s: &str, n: usize) -> &str {
+    match s.char_indices().rev().nth(n.saturating_sub(1)) {
+        Some((i, _)) if n > 0 => &s[i..],
+        _ => s,
+    }
+}
+
+fn head_chars(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+fn shorten(s: &str) -> String {
+    if s.chars().count() <= MAX_SNIPPET_CHARS {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(MAX_SNIPPET_CHARS).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_records_context_and_counts() {
+        let text = "第一行\n每日上##paidbegin##门入户服务\n";
+        let start = text.find("##").unwrap();
+        let mut h = RuleHits::default();
+        h.edit(text, start, start + "##paidbegin##".len(), "");
+        assert_eq!(h.changes, 1);
+        assert_eq!(h.chars_removed, 13);
+        assert_eq!(h.examples[0], ("每日上##paidbegin##门入户服务".to_owned(), "每日上门入户服务".to_owned()));
+    }
+}

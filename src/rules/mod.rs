@@ -1,0 +1,484 @@
+//! Rule packs: TOML files → validated, compiled rules in stage order.
+//! One rule kind per file in this folder; `compile` is the one registry of kinds.
+//! A bad rule file is an error with `file:line:col` before any document is touched.
+
+pub mod advert;
+pub mod boilerplate;
+pub mod builtin;
+pub mod hits;
+pub mod marker;
+pub mod mojibake;
+pub mod placeholder;
+pub mod replace;
+pub mod strip_line;
+
+pub use hits::RuleHits;
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The default pack, embedded so the binary works from any directory.
+pub const DEFAULT_RULE_FILES: &[(&str, &str)] = &[
+    ("rules/10-encoding.toml", include_str!("../../rules/10-encoding.toml")),
+    ("rules/20-escapes.toml", include_str!("../../rules/20-escapes.toml")),
+    ("rules/30-invisible.toml", include_str!("../../rules/30-invisible.toml")),
+    ("rules/40-paywall.toml", include_str!("../../rules/40-paywall.toml")),
+    ("rules/50-adverts.toml", include_str!("../../rules/50-adverts.toml")),
+    ("rules/60-censor.toml", include_str!("../../rules/60-censor.toml")),
+    ("rules/90-whitespace.toml", include_str!("../../rules/90-whitespace.toml")),
+];
+
+/// Pipeline stages, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    Mojibake,
+    Escape,
+    Invisible,
+    Paywall,
+    Advert,
+    Censor,
+    Boilerplate,
+    Whitespace,
+}
+
+impl Stage {
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Mojibake => "mojibake",
+            Stage::Escape => "escape",
+            Stage::Invisible => "invisible",
+            Stage::Paywall => "paywall",
+            Stage::Advert => "advert",
+            Stage::Censor => "censor",
+            Stage::Boilerplate => "boilerplate",
+            Stage::Whitespace => "whitespace",
+        }
+    }
+}
+
+/// `fix` edits the text; `report` counts and shows matches and changes nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    #[default]
+    Fix,
+    Report,
+}
+
+/// One example embedded in a rule file: `input` must become `output`
+/// (absent: stay unchanged).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub input: String,
+    pub output: Option<String>,
+}
+
+/// A weighted feature of the advert classifier.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feature {
+    pub pattern: Spanned<String>,
+    pub weight: i32,
+}
+
+/// One `[[rule]]` table, flat: every kind's fields are optional here and
+/// checked by the kind's compiler, so errors keep precise spans.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub stage: Spanned<Stage>,
+    pub description: String,
+    #[serde(default)]
+    pub action: Action,
+    #[serde(default)]
+    pub examples: Vec<Example>,
+    // replace / strip-line
+    pub pattern: Option<Spanned<String>>,
+    pub replace: Option<String>,
+    pub literals: Option<Vec<String>>,
+    pub zone: Option<Spanned<String>>,
+    pub zone_lines: Option<usize>,
+    pub max_chars: Option<usize>,
+    // marker
+    pub markers: Option<Vec<String>>,
+    // placeholder
+    pub tokens: Option<Vec<String>>,
+    pub replacement: Option<String>,
+    pub strong: Option<Vec<Spanned<String>>>,
+    pub evidence: Option<Vec<Spanned<String>>>,
+    pub lookalikes: Option<Vec<Spanned<String>>>,
+    pub min_evidence: Option<usize>,
+    pub anonymisation_mark: Option<String>,
+    // advert
+    pub features: Option<Vec<Feature>>,
+    pub threshold: Option<i32>,
+    pub edge_threshold: Option<i32>,
+    pub short_document_lines: Option<usize>,
+    // boilerplate
+    pub lines: Option<Vec<String>>,
+    pub documents: Option<Vec<u64>>,
+    // mojibake
+    pub from: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFileSpec {
+    #[serde(default)]
+    rule: Vec<RuleSpec>,
+}
+
+/// A rule-file problem located in its source.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}:{line}:{col}: {message}")]
+pub struct RuleError {
+    pub path: String,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+/// Where a rule came from, for errors and the report.
+#[derive(Debug, Clone)]
+pub struct RuleSource {
+    pub path: String,
+    pub text: String,
+}
+
+impl RuleSource {
+    pub fn error_at(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> RuleError {
+        let (line, col) = line_col(&self.text, span.start);
+        RuleError { path: self.path.clone(), line, col, message: message.into() }
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rfind('\n').map_or(before.chars().count(), |i| before[i + 1..].chars().count()) + 1;
+    (line, col)
+}
+
+/// The behaviour of a compiled rule.
+pub trait RuleKind: Send + Sync {
+    /// Return the new text, or `None` when nothing changed. Record every edit in `hits`.
+    fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String>;
+
+    /// The advertising score of a line, for kinds that judge lines (used by learning).
+    fn line_score(&self, _line: &str) -> Option<i32> {
+        None
+    }
+}
+
+/// A compiled rule.
+pub struct Rule {
+    pub id: String,
+    pub description: String,
+    pub stage: Stage,
+    pub action: Action,
+    pub kind_name: String,
+    pub examples: Vec<Example>,
+    pub source: String,
+    pub imp: Box<dyn RuleKind>,
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule").field("id", &self.id).field("stage", &self.stage).field("kind", &self.kind_name).finish()
+    }
+}
+
+impl Rule {
+    /// Run this rule alone; `report` rules record matches and return `None`.
+    pub fn run(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
+        match self.action {
+            Action::Fix => self.imp.apply(text, hits),
+            Action::Report => {
+                let mut probe = RuleHits::default();
+                self.imp.apply(text, &mut probe);
+                if probe.changes > 0 {
+                    hits.changes += probe.changes;
+                    hits.lines.extend(probe.lines.iter().copied().take(100usize.saturating_sub(hits.lines.len())));
+                    for e in probe.examples {
+                        if hits.examples.len() < hits::MAX_EXAMPLES {
+                            hits.examples.push((e.0.clone(), e.0));
+                        }
+                    }
+                }
+                None
+            }
+        }
+    }
+}
+
+/// Compile one spec with the registry of kinds.
+fn compile(spec: &RuleSpec, src: &RuleSource) -> Result<Box<dyn RuleKind>, RuleError> {
+    let kind = spec.kind.get_ref().as_str();
+    match kind {
+        "replace" => replace::Replace::compile(spec, src).map(|r| Box::new(r) as _),
+        "strip-line" => strip_line::StripLine::compile(spec, src).map(|r| Box::new(r) as _),
+        "marker" => marker::Marker::compile(spec, src).map(|r| Box::new(r) as _),
+        "percent-decode" => Ok(Box::new(builtin::PercentDecode::new())),
+        "html-entities" => Ok(Box::new(builtin::HtmlEntities::new())),
+        "invisible" => Ok(Box::new(builtin::Invisible)),
+        "newlines" => Ok(Box::new(builtin::Newlines)),
+        "trailing-space" => Ok(Box::new(builtin::TrailingSpace)),
+        "blank-lines" => Ok(Box::new(builtin::BlankLines)),
+        "mojibake" => mojibake::Mojibake::compile(spec, src).map(|r| Box::new(r) as _),
+        "placeholder" => placeholder::Placeholder::compile(spec, src).map(|r| Box::new(r) as _),
+        "advert" => advert::Advert::compile(spec, src).map(|r| Box::new(r) as _),
+        "boilerplate" => boilerplate::Boilerplate::compile(spec, src).map(|r| Box::new(r) as _),
+        other => Err(src.error_at(
+            spec.kind.span(),
+            format!(
+                "unknown rule kind `{other}`; use one of: replace, strip-line, marker, placeholder, advert, boilerplate, \
+                 percent-decode, html-entities, invisible, mojibake, newlines, trailing-space, blank-lines"
+            ),
+        )),
+    }
+}
+
+/// Helpers shared by the kind compilers.
+pub(crate) fn required<'a, T>(value: &'a Option<T>, spec: &RuleSpec, src: &RuleSource, field: &str) -> Result<&'a T, RuleError> {
+    value.as_ref().ok_or_else(|| src.error_at(spec.id.span(), format!("rule `{}` of kind `{}` needs the field `{field}`", spec.id.get_ref(), spec.kind.get_ref())))
+}
+
+pub(crate) fn compile_regex(pattern: &Spanned<String>, src: &RuleSource) -> Result<regex::Regex, RuleError> {
+    regex::RegexBuilder::new(pattern.get_ref())
+        .size_limit(64 << 20)
+        .build()
+        .map_err(|e| src.error_at(pattern.span(), format!("invalid regex: {}", e.to_string().replace('\n', " "))))
+}
+
+/// Parse one rule file into specs.
+pub fn parse_rule_file(src: &RuleSource) -> Result<Vec<RuleSpec>, RuleError> {
+    let spec: RuleFileSpec = toml::from_str(&src.text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        src.error_at(span, format!("{} (see the rule file format in README.md)", e.message()))
+    })?;
+    let mut seen = std::collections::HashSet::new();
+    for r in &spec.rule {
+        let id = r.id.get_ref();
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-' || c == '_') {
+            return Err(src.error_at(r.id.span(), format!("rule id `{id}` must be lowercase ascii, family first (e.g. `paywall.cms-marker`)")));
+        }
+        if !seen.insert(id.clone()) {
+            return Err(src.error_at(r.id.span(), format!("rule id `{id}` appears twice in this file")));
+        }
+    }
+    Ok(spec.rule)
+}
+
+/// Which rules to run.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+fn id_matches(id: &str, pat: &str) -> bool {
+    id == pat || (id.starts_with(pat) && id.as_bytes().get(pat.len()) == Some(&b'.')) || pat == "all"
+}
+
+impl Selection {
+    pub fn keeps(&self, id: &str) -> bool {
+        (self.select.is_empty() || self.select.iter().any(|p| id_matches(id, p))) && !self.ignore.iter().any(|p| id_matches(id, p))
+    }
+}
+
+/// The compiled rules, in stage order, plus a hash of what defined them.
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    pub hash: String,
+}
+
+impl RuleSet {
+    /// The highest advertising score any rule gives `line`.
+    pub fn advert_score(&self, line: &str) -> i32 {
+        self.rules.iter().filter_map(|r| r.imp.line_score(line)).max().unwrap_or(0)
+    }
+}
+
+/// Collect the rule files under a path (a file, or the `*.toml` files of a folder in name order).
+pub fn rule_files_at(path: &Path) -> std::io::Result<Vec<PathBuf>> {
+    if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+            .collect();
+        files.sort();
+        Ok(files)
+    } else {
+        std::fs::metadata(path)?;
+        Ok(vec![path.to_path_buf()])
+    }
+}
+
+/// Load sources: the embedded defaults (unless disabled), then user files in order.
+pub fn load_sources(user_paths: &[PathBuf], defaults: bool) -> anyhow::Result<Vec<RuleSource>> {
+    let mut sources = Vec::new();
+    if defaults {
+        for (path, text) in DEFAULT_RULE_FILES {
+            sources.push(RuleSource { path: (*path).to_owned(), text: (*text).to_owned() });
+        }
+    }
+    for p in user_paths {
+        let files = rule_files_at(p).map_err(|e| anyhow::anyhow!("{}: cannot read rule path: {e}", p.display()))?;
+        for f in files {
+            let text = std::fs::read_to_string(&f).map_err(|e| anyhow::anyhow!("{}: cannot read rule file: {e}", f.display()))?;
+            sources.push(RuleSource { path: f.display().to_string(), text });
+        }
+    }
+    Ok(sources)
+}
+
+/// Parse and compile every source; a later rule with the same id replaces the earlier one in place.
+pub fn build(sources: &[RuleSource], selection: &Selection) -> Result<RuleSet, RuleError> {
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut hasher = Sha256::new();
+    for src in sources {
+        hasher.update(src.path.as_bytes());
+        hasher.update([0]);
+        hasher.update(src.text.as_bytes());
+        hasher.update([0]);
+        for spec in parse_rule_file(src)? {
+            let imp = compile(&spec, src)?;
+            for ex in &spec.examples {
+                if spec.action == Action::Report && ex.output.as_ref().is_some_and(|o| o != &ex.input) {
+                    return Err(src.error_at(spec.id.span(), "a `report` rule changes nothing: its examples cannot have a different output"));
+                }
+            }
+            let rule = Rule {
+                id: spec.id.get_ref().clone(),
+                description: spec.description.clone(),
+                stage: *spec.stage.get_ref(),
+                action: spec.action,
+                kind_name: spec.kind.get_ref().clone(),
+                examples: spec.examples.clone(),
+                source: src.path.clone(),
+                imp,
+            };
+            if let Some(existing) = rules.iter_mut().find(|r| r.id == rule.id) {
+                *existing = rule;
+            } else {
+                rules.push(rule);
+            }
+        }
+    }
+    for s in selection.select.iter().chain(&selection.ignore) {
+        hasher.update(s.as_bytes());
+        hasher.update([1]);
+    }
+    rules.retain(|r| selection.keeps(&r.id));
+    // Stable: file order within a stage.
+    rules.sort_by_key(|r| r.stage);
+    let digest = hasher.finalize();
+    let hash = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    Ok(RuleSet { rules, hash })
+}
+
+/// The outcome of running one rule's embedded examples.
+#[derive(Debug)]
+pub struct ExampleFailure {
+    pub rule: String,
+    pub source: String,
+    pub input: String,
+    pub expected: String,
+    pub got: String,
+    pub why: &'static str,
+}
+
+/// Run every example of every rule (each through its own rule), and check that
+/// a second application changes nothing.
+pub fn test_examples(set: &RuleSet) -> (usize, Vec<ExampleFailure>) {
+    let mut passed = 0;
+    let mut failures = Vec::new();
+    for rule in &set.rules {
+        for ex in &rule.examples {
+            let expected = ex.output.clone().unwrap_or_else(|| ex.input.clone());
+            let mut hits = RuleHits::default();
+            let got = rule.imp.apply(&ex.input, &mut hits).unwrap_or_else(|| ex.input.clone());
+            let fail = |why, got: String| ExampleFailure {
+                rule: rule.id.clone(),
+                source: rule.source.clone(),
+                input: ex.input.clone(),
+                expected: expected.clone(),
+                got,
+                why,
+            };
+            if rule.action == Action::Report {
+                if ex.output.is_none() && hits.changes == 0 && ex.input != expected {
+                    failures.push(fail("report rule found nothing", got));
+                } else {
+                    passed += 1;
+                }
+                continue;
+            }
+            if got != expected {
+                failures.push(fail("output differs", got));
+                continue;
+            }
+            let mut again = RuleHits::default();
+            if let Some(second) = rule.imp.apply(&got, &mut again) {
+                failures.push(fail("not idempotent: a second run changed it", second));
+                continue;
+            }
+            passed += 1;
+        }
+    }
+    (passed, failures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_pack_compiles_and_every_example_passes() {
+        let sources = load_sources(&[], true).unwrap();
+        let set = build(&sources, &Selection::default()).unwrap();
+        let (passed, failures) = test_examples(&set);
+        for f in &failures {
+            eprintln!("{}: {} ({})\n  input:    {:?}\n  expected: {:?}\n  got:      {:?}", f.rule, f.why, f.source, f.input, f.expected, f.got);
+        }
+        assert!(failures.is_empty(), "{} example(s) failed", failures.len());
+        assert!(passed > 40, "only {passed} examples ran");
+        // stages are in pipeline order
+        assert!(set.rules.windows(2).all(|w| w[0].stage <= w[1].stage));
+    }
+
+    #[test]
+    fn bad_rule_files_point_at_the_problem() {
+        let src = RuleSource {
+            path: "bad.toml".into(),
+            text: "[[rule]]\nid = \"x.y\"\nkind = \"replace\"\nstage = \"escape\"\ndescription = \"d\"\npattern = \"(unclosed\"\nreplace = \"\"\n".into(),
+        };
+        let err = build(&[src], &Selection::default()).unwrap_err();
+        assert_eq!((err.line, err.col), (6, 11), "{err}");
+        assert!(err.message.contains("invalid regex"));
+        let src = RuleSource { path: "bad.toml".into(), text: "[[rule]]\nid = \"x.y\"\nkindd = 1\n".into() };
+        let err = build(&[src], &Selection::default()).unwrap_err();
+        assert_eq!(err.line, 3, "{err}");
+        let src = RuleSource {
+            path: "bad.toml".into(),
+            text: "[[rule]]\nid = \"x.y\"\nkind = \"nope\"\nstage = \"escape\"\ndescription = \"d\"\n".into(),
+        };
+        let err = build(&[src], &Selection::default()).unwrap_err();
+        assert!(err.to_string().starts_with("bad.toml:3:8: unknown rule kind"), "{err}");
+    }
+
+    #[test]
+    fn selection_by_family_prefix() {
+        let s = Selection { select: vec![], ignore: vec!["censor".into()] };
+        assert!(!s.keeps("censor.dang") && s.keeps("paywall.cms-marker") && s.keeps("censorship.x"));
+        let s = Selection { select: vec!["escape.percent".into()], ignore: vec![] };
+        assert!(s.keeps("escape.percent") && !s.keeps("escape.html"));
+    }
+}

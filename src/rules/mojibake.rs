@@ -1,0 +1,471 @@
+//! `mojibake`: text that was decoded with the wrong encoding once (or twice) and
+//! saved again. Each line with suspicious characters is mapped back to the bytes
+//! the wrong decoder saw, and spans of those bytes that form valid UTF-8 are
+//! decoded again — kept only when the result is clearly more plausible. GBK
+//! mojibake that lost bytes (`锛�`) is repaired up to each lost byte.
+
+use super::{RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
+use crate::charclass::{common_simplified, gbk_mojibake_leads, is_cjk_punct, is_han, BmpSet};
+use encoding_rs::Encoding;
+use std::sync::OnceLock;
+
+/// How one wrong decoder maps characters back to bytes.
+struct Codec {
+    name: &'static str,
+    double_byte: bool,
+    /// Per BMP code point: the bytes (0 = not encodable). Single-byte codecs use the low byte.
+    table: Vec<u16>,
+    /// Characters a UTF-8 lead byte turns into under this codec.
+    leads: BmpSet,
+}
+
+fn build_single(enc: &'static Encoding) -> Codec {
+    let mut table = vec![0u16; 0x10000];
+    let mut leads = BmpSet::empty();
+    for b in 0x80u16..=0xFF {
+        let one = [b as u8];
+        let (s, bad) = enc.decode_without_bom_handling(&one);
+        if bad {
+            continue;
+        }
+        if let Some(c) = s.chars().next() {
+            if (c as u32) < 0x10000 && c != '\u{FFFD}' {
+                table[c as usize] = b;
+                if (0xC2..=0xF4).contains(&b) {
+                    leads.insert(c);
+                }
+            }
+        }
+    }
+    Codec { name: enc.name(), double_byte: false, table, leads }
+}
+
+fn build_gbk() -> Codec {
+    let mut table = vec![0u16; 0x10000];
+    for lead in 0x81u16..=0xFE {
+        for trail in (0x40u16..=0x7E).chain(0x80..=0xFE) {
+            let pair = [lead as u8, trail as u8];
+            let (s, bad) = encoding_rs::GBK.decode_without_bom_handling(&pair);
+            if bad {
+                continue;
+            }
+            let mut it = s.chars();
+            if let (Some(c), None) = (it.next(), it.next()) {
+                if (c as u32) < 0x10000 && table[c as usize] == 0 {
+                    table[c as usize] = (lead << 8) | trail;
+                }
+            }
+        }
+    }
+    // Windows' code page 936 reads a lone 0x80 as the euro sign.
+    table['€' as usize] = 0x80;
+    let mut leads = BmpSet::empty();
+    leads.union_with(gbk_mojibake_leads());
+    Codec { name: "GBK", double_byte: true, table, leads }
+}
+
+fn codecs() -> &'static [Codec] {
+    static C: OnceLock<Vec<Codec>> = OnceLock::new();
+    C.get_or_init(|| {
+        vec![
+            build_gbk(),
+            build_single(encoding_rs::WINDOWS_1252),
+            build_single(encoding_rs::WINDOWS_1250),
+            build_single(encoding_rs::WINDOWS_1251),
+            build_single(encoding_rs::WINDOWS_1253),
+            build_single(encoding_rs::WINDOWS_1257),
+            build_single(encoding_rs::MACINTOSH),
+        ]
+    })
+}
+
+/// One byte as the wrong decoder saw it; `None` is a byte it lost (U+FFFD).
+type Byte = Option<u8>;
+
+/// A line seen as bytes: runs between characters the codec cannot encode.
+struct ByteLine {
+    bytes: Vec<Byte>,
+    /// For each byte, the index of the character it came from.
+    char_of: Vec<usize>,
+    /// Byte index where each character starts (len = chars + 1).
+    starts: Vec<usize>,
+    /// Characters that the codec cannot map (barriers).
+    barrier: Vec<bool>,
+}
+
+fn to_bytes(chars: &[char], codec: &Codec) -> ByteLine {
+    let mut bl = ByteLine { bytes: Vec::with_capacity(chars.len() * 2), char_of: Vec::new(), starts: Vec::with_capacity(chars.len() + 1), barrier: Vec::new() };
+    for (ci, &c) in chars.iter().enumerate() {
+        bl.starts.push(bl.bytes.len());
+        let code = if (c as u32) < 0x80 {
+            Some(vec![Some(c as u8)])
+        } else if c == '\u{FFFD}' {
+            Some(vec![None])
+        } else if (c as u32) < 0x10000 && codec.table[c as usize] != 0 {
+            let v = codec.table[c as usize];
+            if v > 0xFF {
+                Some(vec![Some((v >> 8) as u8), Some((v & 0xFF) as u8)])
+            } else {
+                Some(vec![Some(v as u8)])
+            }
+        } else {
+            None
+        };
+        match code {
+            Some(bs) => {
+                for b in bs {
+                    bl.bytes.push(b);
+                    bl.char_of.push(ci);
+                }
+                bl.barrier.push(false);
+            }
+            None => bl.barrier.push(true),
+        }
+    }
+    bl.starts.push(bl.bytes.len());
+    bl
+}
+
+/// The character a GBK-mangled sequence most likely was when its last byte was
+/// lost: the punctuation that ends such runs.
+fn infer_lost(prefix: &[u8]) -> Option<char> {
+    match prefix {
+        [0xEF, 0xBC] => Some('，'),
+        [0xE3, 0x80] => Some('。'),
+        _ => None,
+    }
+}
+
+/// Decode one UTF-8 character at `bytes[i..]`, lost bytes as wildcards.
+/// Returns the char, bytes consumed, and whether a byte was lost in it.
+fn decode_at(bytes: &[Byte], i: usize, infer: bool) -> Option<(char, usize, bool)> {
+    let first = bytes[i];
+    let Some(b0) = first else {
+        // A lost lead byte: its continuation bytes are orphans.
+        let mut n = 1;
+        while n < 4 && i + n < bytes.len() && matches!(bytes[i + n], Some(0x80..=0xBF)) {
+            n += 1;
+        }
+        return Some(('\u{FFFD}', n, true));
+    };
+    let need = match b0 {
+        0x00..=0x7F => return Some((b0 as char, 1, false)),
+        0xC2..=0xDF => 1,
+        0xE0..=0xEF => 2,
+        0xF0..=0xF4 => 3,
+        _ => return None,
+    };
+    if i + need >= bytes.len() {
+        return None;
+    }
+    let mut buf = [b0, 0, 0, 0];
+    let mut lost = 0;
+    for k in 1..=need {
+        match bytes.get(i + k).copied().flatten() {
+            Some(b @ 0x80..=0xBF) => buf[k] = b,
+            Some(_) => return None,
+            None => {
+                lost += 1;
+                buf[k] = 0x80;
+            }
+        }
+    }
+    if lost > 0 {
+        let last_lost = bytes[i + need].is_none() && lost == 1;
+        let c = if infer && last_lost { infer_lost(&buf[..need]).unwrap_or('\u{FFFD}') } else { '\u{FFFD}' };
+        return Some((c, need + 1, true));
+    }
+    let s = std::str::from_utf8(&buf[..=need]).ok()?;
+    Some((s.chars().next()?, need + 1, false))
+}
+
+fn is_cjkish(c: char) -> bool {
+    is_han(c) || is_cjk_punct(c) || matches!(c as u32, 0x3040..=0x30FF | 0xAC00..=0xD7AF | 0xFF00..=0xFFEF)
+}
+
+/// Scripts whose letters a single-byte fix may produce.
+fn allowed_single_byte_result(c: char) -> bool {
+    let u = c as u32;
+    matches!(u,
+        0x00A0..=0x00FF      // Latin-1
+        | 0x0100..=0x017F    // Latin Extended-A
+        | 0x0370..=0x03FF    // Greek
+        | 0x0400..=0x045F    // Cyrillic
+        | 0x05D0..=0x05EA    // Hebrew letters
+        | 0x0600..=0x06FF    // Arabic
+        | 0x0900..=0x0DFF    // Indic
+        | 0x0E00..=0x0E7F    // Thai
+        | 0x1E00..=0x1EFF    // Latin Extended Additional (Vietnamese)
+        | 0x2010..=0x205F    // punctuation
+        | 0x20A0..=0x20CF    // currency
+        | 0x2100..=0x2BFF    // symbols, arrows, math, dingbats
+        | 0x3000..=0x9FFF | 0xAC00..=0xD7AF | 0xFF00..=0xFFEF
+        | 0x1F000..=0x1FAFF)
+}
+
+/// Is the decoded span clearly better than the original?
+fn accept(orig: &[char], decoded: &str, codec: &Codec, before: Option<char>, after: Option<char>) -> bool {
+    if decoded.chars().any(|c| c.is_control() && c != '\t') {
+        return false;
+    }
+    let non_ascii: Vec<char> = decoded.chars().filter(|c| !c.is_ascii() && *c != '\u{FFFD}').collect();
+    if non_ascii.is_empty() {
+        return false;
+    }
+    if codec.double_byte {
+        let orig_non_ascii: Vec<char> = orig.iter().copied().filter(|c| !c.is_ascii()).collect();
+        if orig_non_ascii.len() < 2 {
+            return false;
+        }
+        let cjk = non_ascii.iter().filter(|&&c| is_cjkish(c)).count();
+        if cjk * 10 < non_ascii.len() * 9 {
+            return false;
+        }
+        let common = common_simplified();
+        let ratio = |cs: &mut dyn Iterator<Item = char>| {
+            let (mut n, mut good) = (0usize, 0usize);
+            for c in cs {
+                if c.is_ascii() || c == '\u{FFFD}' {
+                    continue;
+                }
+                n += 1;
+                if common.contains(c) || is_cjk_punct(c) {
+                    good += 1;
+                }
+            }
+            if n == 0 {
+                0.0
+            } else {
+                good as f64 / n as f64
+            }
+        };
+        let r_new = ratio(&mut decoded.chars());
+        let r_old = ratio(&mut orig.iter().copied());
+        return r_new >= 0.6 && r_new > r_old + 0.3;
+    }
+    if !non_ascii.iter().all(|&c| allowed_single_byte_result(c)) {
+        return false;
+    }
+    // A lone letter of another script between Latin letters or digits is a coincidence.
+    let foreign = |c: char| matches!(c as u32, 0x0370..=0x06FF);
+    if non_ascii.len() == 1 && foreign(non_ascii[0]) && decoded.chars().count() == 1 {
+        return false;
+    }
+    // Case: a lowercase result between capitals (`MÄ£ÄM`) is styled text, not mojibake.
+    if non_ascii.len() == 1 {
+        let x = non_ascii[0];
+        let caps = |c: Option<char>| c.is_some_and(|c| c.is_uppercase());
+        if x.is_lowercase() && caps(before) && (caps(after) || after.is_none_or(|c| !c.is_alphabetic())) && !x.is_ascii() && (x as u32) > 0xFF {
+            return false;
+        }
+        // NBSP read as a continuation byte only after Ã/Â (à, NBSP).
+        if orig.contains(&'\u{A0}') && !matches!(x as u32, 0xA0..=0xFF) {
+            return false;
+        }
+        if (x as u32) >= 0x100 && (x as u32) < 0x180 && orig.iter().any(|c| (*c as u32) < 0x100 && ((*c as u32) >= 0xA0) && !c.is_alphabetic()) && caps(before) {
+            return false;
+        }
+    }
+    true
+}
+
+/// One pass over a line with one codec: the repaired line, if anything changed.
+fn repair_with(line: &str, codec: &Codec) -> Option<(String, usize)> {
+    let chars: Vec<char> = line.chars().collect();
+    let bl = to_bytes(&chars, codec);
+    let n_chars = chars.len();
+    let mut out = String::with_capacity(line.len());
+    let mut fixed = 0usize;
+    let mut ci = 0; // current char index
+    let mut copied = 0; // chars copied so far
+    while ci < n_chars {
+        if bl.barrier[ci] {
+            ci += 1;
+            continue;
+        }
+        // Greedy decode from the start of char `ci`, remembering the last
+        // point where decoded bytes end on a character boundary.
+        let mut j = bl.starts[ci];
+        let mut decoded = String::new();
+        let mut multibyte = false;
+        let mut last_good: Option<(usize, usize, bool)> = None; // (char index end, decoded len, multibyte)
+        loop {
+            let k = bl.starts.partition_point(|&st| st < j);
+            if k > ci && k <= n_chars && bl.starts[k] == j {
+                last_good = Some((k, decoded.len(), multibyte));
+                if k == n_chars || bl.barrier[k] {
+                    break;
+                }
+            }
+            if j >= bl.bytes.len() {
+                break;
+            }
+            match decode_at(&bl.bytes, j, codec.double_byte) {
+                Some((c, len, _lost)) => {
+                    // never run across a character the codec cannot map
+                    let from = bl.char_of[j];
+                    let to = if j + len < bl.bytes.len() { bl.char_of[j + len] } else { n_chars };
+                    if (from..to).any(|x| bl.barrier[x]) {
+                        break;
+                    }
+                    multibyte |= len > 1 && c != '\u{FFFD}';
+                    decoded.push(c);
+                    j += len;
+                }
+                None => break,
+            }
+        }
+        let Some((end_ci, dlen, mb)) = last_good else {
+            ci += 1;
+            continue;
+        };
+        if !mb {
+            ci = end_ci.max(ci + 1);
+            continue;
+        }
+        let seg = &chars[ci..end_ci];
+        let d = &decoded[..dlen];
+        let before = if ci > 0 { Some(chars[ci - 1]) } else { None };
+        let after = chars.get(end_ci).copied();
+        if seg.iter().collect::<String>() != d && accept(seg, d, codec, before, after) {
+            out.extend(&chars[copied..ci]);
+            out.push_str(d);
+            copied = end_ci;
+            fixed += 1;
+            ci = end_ci;
+        } else {
+            ci += 1;
+        }
+    }
+    if fixed == 0 {
+        return None;
+    }
+    out.extend(&chars[copied..]);
+    Some((out, fixed))
+}
+
+fn suspicious(line: &str, enabled: &[usize]) -> bool {
+    let cs = codecs();
+    line.chars().any(|c| !c.is_ascii() && enabled.iter().any(|&i| cs[i].leads.contains(c)))
+}
+
+/// Repair one line: the best codec each round, up to three rounds (double mojibake).
+pub fn repair_line(line: &str, enabled: &[usize]) -> Option<String> {
+    if line.is_ascii() || !suspicious(line, enabled) {
+        return None;
+    }
+    let cs = codecs();
+    let mut cur = line.to_owned();
+    let mut changed = false;
+    for _round in 0..3 {
+        let mut best: Option<(String, usize)> = None;
+        for &i in enabled {
+            if !cur.chars().any(|c| cs[i].leads.contains(c)) {
+                continue;
+            }
+            if let Some((s, _n)) = repair_with(&cur, &cs[i]) {
+                let gain = cur.chars().count() - s.chars().count();
+                if best.as_ref().is_none_or(|(b, _)| gain > cur.chars().count() - b.chars().count()) {
+                    best = Some((s, gain));
+                }
+            }
+        }
+        match best {
+            Some((s, _)) => {
+                cur = s;
+                changed = true;
+            }
+            None => break,
+        }
+    }
+    changed.then_some(cur)
+}
+
+pub struct Mojibake {
+    enabled: Vec<usize>,
+}
+
+impl Mojibake {
+    pub fn compile(spec: &RuleSpec, src: &RuleSource) -> Result<Self, RuleError> {
+        let cs = codecs();
+        let enabled = match &spec.from {
+            None => (0..cs.len()).collect(),
+            Some(names) => {
+                let mut v = Vec::new();
+                for n in names {
+                    let enc = Encoding::for_label(n.as_bytes()).ok_or_else(|| src.error_at(spec.id.span(), format!("unknown encoding `{n}` in `from`")))?;
+                    let name = if enc == encoding_rs::GB18030 { "GBK" } else { enc.name() };
+                    let i = cs.iter().position(|c| c.name == name).ok_or_else(|| {
+                        src.error_at(spec.id.span(), format!("mojibake repair does not support `{n}`; supported: {}", cs.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")))
+                    })?;
+                    v.push(i);
+                }
+                v
+            }
+        };
+        Ok(Mojibake { enabled })
+    }
+}
+
+impl RuleKind for Mojibake {
+    fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
+        if text.is_ascii() {
+            return None;
+        }
+        let mut out: Option<String> = None;
+        let mut copied = 0;
+        for s in super::strip_line::line_spans(text) {
+            let line = &text[s.start..s.end];
+            if let Some(fixed) = repair_line(line, &self.enabled) {
+                let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                o.push_str(&text[copied..s.start]);
+                o.push_str(&fixed);
+                copied = s.end;
+                hits.edit(text, s.start, s.end, &fixed);
+            }
+        }
+        out.map(|mut o| {
+            o.push_str(&text[copied..]);
+            o
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fix(s: &str) -> String {
+        let all: Vec<usize> = (0..codecs().len()).collect();
+        repair_line(s, &all).unwrap_or_else(|| s.to_owned())
+    }
+
+    #[test]
+    fn gbk_mojibake_whole_and_span() {
+        assert_eq!(fix("鍏氬憳"), "党员");
+        assert_eq!(fix("锛堜竴锛夊潥鎸佷互楂樿川閲忕粺璁℃湇鍔￠珮璐ㄩ噺鍙戝睍"), "（一）坚持以高质量统计服务高质量发展");
+        assert_eq!(fix("1.2023骞村害閲嶇偣宸ヤ綔鎺ㄨ繘鎯呭喌"), "1.2023年度重点工作推进情况");
+        assert_eq!(fix("（二）业务能力与新形势新要求还不能适应。闅忕潃缁忔祹绀句細鐨勫彂灞曪紝新情况新问题明显增多"), "（二）业务能力与新形势新要求还不能适应。随着经济社会的发展，新情况新问题明显增多");
+    }
+
+    #[test]
+    fn gbk_mojibake_with_lost_bytes() {
+        // `，` and `。` lost their last byte to the wrong decoder.
+        assert_eq!(fix("鍏氬憳锛�"), "党员，");
+        assert_eq!(fix("鍏氬憳銆�"), "党员。");
+    }
+
+    #[test]
+    fn windows_1252_mojibake() {
+        assert_eq!(fix("å…šå‘˜"), "党员");
+        assert_eq!(fix("ä¸ºè¾–åŒºå„¿ç«¥å…\u{8d}è´¹"), "为辖区儿童免费");
+        assert_eq!(fix("HÃ´tel de Police"), "Hôtel de Police");
+    }
+
+    #[test]
+    fn clean_text_stays() {
+        for s in ["涓涓细流", "鍏", "深入学习贯彻党的二十大精神", "Bremer/Mccoy – DrÃ¥ber", "Offering 5×£35 pin ups", "RETWEET SE VOCÊ…", "café"] {
+            assert_eq!(fix(s), s);
+        }
+    }
+}

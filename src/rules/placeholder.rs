@@ -1,0 +1,166 @@
+//! `placeholder`: a censored token (`D` for 党, `AAA` for 微信) restored from
+//! context. A token counts only where it stands alone (not inside a Latin word
+//! or a number); a document is judged censored from its own evidence; then every
+//! lone token is restored except in look-alike contexts (grades, blocks, options).
+
+use super::{required, RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
+use crate::charclass::is_latin_wordish;
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::Regex;
+use toml::Spanned;
+
+pub struct Placeholder {
+    tokens: AhoCorasick,
+    replacement: String,
+    strong: Option<Regex>,
+    evidence: Option<Regex>,
+    lookalikes: Option<Regex>,
+    min_evidence: usize,
+    mark: Option<char>,
+}
+
+/// Characters of context on each side that the context patterns may see.
+const WINDOW: usize = 12;
+
+fn combine(patterns: &Option<Vec<Spanned<String>>>, token_alt: &str, src: &RuleSource) -> Result<Option<Regex>, RuleError> {
+    let Some(list) = patterns else { return Ok(None) };
+    if list.is_empty() {
+        return Ok(None);
+    }
+    let mut parts = Vec::new();
+    for p in list {
+        if !p.get_ref().contains("{T}") {
+            return Err(src.error_at(p.span(), "a context pattern must contain `{T}` where the token stands"));
+        }
+        let expanded = p.get_ref().replace("{T}", token_alt);
+        Regex::new(&expanded).map_err(|e| src.error_at(p.span(), format!("invalid regex: {}", e.to_string().replace('\n', " "))))?;
+        parts.push(format!("(?:{expanded})"));
+    }
+    Regex::new(&parts.join("|")).map(Some).map_err(|e| src.error_at(list[0].span(), format!("patterns do not combine: {e}")))
+}
+
+impl Placeholder {
+    pub fn compile(spec: &RuleSpec, src: &RuleSource) -> Result<Self, RuleError> {
+        let tokens = required(&spec.tokens, spec, src, "tokens")?;
+        if tokens.is_empty() || tokens.iter().any(|t| t.is_empty()) {
+            return Err(src.error_at(spec.id.span(), "`tokens` must list non-empty strings"));
+        }
+        let replacement = required(&spec.replacement, spec, src, "replacement")?.clone();
+        if spec.strong.is_none() && spec.evidence.is_none() {
+            return Err(src.error_at(spec.id.span(), "a placeholder rule needs `strong` or `evidence` patterns to judge a document"));
+        }
+        let token_alt = format!("(?:{})", tokens.iter().map(|t| regex::escape(t)).collect::<Vec<_>>().join("|"));
+        let mark = match &spec.anonymisation_mark {
+            None => None,
+            Some(m) => {
+                let mut cs = m.chars();
+                match (cs.next(), cs.next()) {
+                    (Some(c), None) => Some(c),
+                    _ => return Err(src.error_at(spec.id.span(), "`anonymisation_mark` must be one character (e.g. \"X\")")),
+                }
+            }
+        };
+        Ok(Placeholder {
+            tokens: AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(tokens).map_err(|e| src.error_at(spec.id.span(), e.to_string()))?,
+            replacement,
+            strong: combine(&spec.strong, &token_alt, src)?,
+            evidence: combine(&spec.evidence, &token_alt, src)?,
+            lookalikes: combine(&spec.lookalikes, &token_alt, src)?,
+            min_evidence: spec.min_evidence.unwrap_or(2),
+            mark,
+        })
+    }
+
+    /// The neighbour of a token, looking past ASCII spaces (`Plan D is`).
+    fn neighbour(mut it: impl Iterator<Item = char>) -> (Option<char>, bool) {
+        let mut spaced = false;
+        loop {
+            match it.next() {
+                Some(' ') => spaced = true,
+                other => return (other, spaced),
+            }
+        }
+    }
+
+    /// Does the token at `start..end` stand alone?
+    fn stands_alone(&self, text: &str, start: usize, end: usize) -> bool {
+        let (next, _) = Self::neighbour(text[end..].chars());
+        if next.is_some_and(is_latin_wordish) {
+            return false;
+        }
+        let (prev, spaced) = Self::neighbour(text[..start].chars().rev());
+        match prev {
+            Some(c) if is_latin_wordish(c) => {
+                // `XXD建`: a run of anonymisation marks directly before is not a word.
+                if spaced || Some(c) != self.mark {
+                    return false;
+                }
+                let before: String = text[..start].chars().rev().take_while(|&ch| Some(ch) == self.mark).collect();
+                let rest = &text[..start - before.len()];
+                before.chars().count() >= 2 && !rest.chars().next_back().is_some_and(is_latin_wordish)
+            }
+            _ => true,
+        }
+    }
+
+    /// Does a pattern match a window around the token that covers the token?
+    fn covers(re: &Option<Regex>, text: &str, start: usize, end: usize) -> bool {
+        let Some(re) = re else { return false };
+        let lo = text[..start].char_indices().rev().take(WINDOW).last().map_or(start, |(i, _)| i);
+        let lo = text[lo..start].rfind('\n').map_or(lo, |i| lo + i + 1);
+        let hi = text[end..].char_indices().nth(WINDOW).map_or(text.len(), |(i, _)| end + i);
+        let hi = text[end..hi].find('\n').map_or(hi, |i| end + i);
+        let window = &text[lo..hi];
+        let (s, e) = (start - lo, end - lo);
+        let mut at = 0;
+        while at <= window.len() {
+            let Some(m) = re.find_at(window, at) else { return false };
+            if m.start() <= s && e <= m.end() {
+                return true;
+            }
+            if m.start() > s {
+                return false;
+            }
+            // try later matches starting after this one's start
+            at = window[m.start()..].chars().next().map_or(window.len() + 1, |c| m.start() + c.len_utf8());
+        }
+        false
+    }
+}
+
+impl RuleKind for Placeholder {
+    fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
+        let candidates: Vec<(usize, usize)> = self
+            .tokens
+            .find_iter(text)
+            .map(|m| (m.start(), m.end()))
+            .filter(|&(s, e)| self.stands_alone(text, s, e))
+            .collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        let restorable: Vec<(usize, usize)> = candidates.iter().copied().filter(|&(s, e)| !Self::covers(&self.lookalikes, text, s, e)).collect();
+        if restorable.is_empty() {
+            return None;
+        }
+        let strong = restorable.iter().any(|&(s, e)| Self::covers(&self.strong, text, s, e));
+        let censored = strong || {
+            let evidence = restorable.iter().filter(|&&(s, e)| Self::covers(&self.evidence, text, s, e)).count();
+            evidence >= self.min_evidence && !text.contains(&self.replacement)
+        };
+        if !censored {
+            return None;
+        }
+        hits.judged = true;
+        let mut out = String::with_capacity(text.len() + restorable.len() * 3);
+        let mut last = 0;
+        for &(s, e) in &restorable {
+            out.push_str(&text[last..s]);
+            out.push_str(&self.replacement);
+            last = e;
+            hits.edit(text, s, e, &self.replacement);
+        }
+        out.push_str(&text[last..]);
+        Some(out)
+    }
+}

@@ -1,0 +1,76 @@
+//! `replace`: a regex with captures and a `$1`/`${name}` template. An optional
+//! `literals` prefilter skips documents that cannot match (aho-corasick).
+
+use super::{compile_regex, required, RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
+use aho_corasick::AhoCorasick;
+
+pub struct Replace {
+    re: regex::Regex,
+    template: String,
+    prefilter: Option<AhoCorasick>,
+}
+
+/// Build an aho-corasick prefilter from a rule's `literals`.
+pub(crate) fn prefilter(spec: &RuleSpec, src: &RuleSource) -> Result<Option<AhoCorasick>, RuleError> {
+    match &spec.literals {
+        None => Ok(None),
+        Some(lits) if lits.is_empty() || lits.iter().any(|l| l.is_empty()) => {
+            Err(src.error_at(spec.id.span(), "`literals` must list non-empty strings, one of which every match contains"))
+        }
+        Some(lits) => AhoCorasick::new(lits).map(Some).map_err(|e| src.error_at(spec.id.span(), format!("bad literals: {e}"))),
+    }
+}
+
+impl Replace {
+    pub fn compile(spec: &RuleSpec, src: &RuleSource) -> Result<Self, RuleError> {
+        let pattern = required(&spec.pattern, spec, src, "pattern")?;
+        let re = compile_regex(pattern, src)?;
+        let template = match spec.action {
+            super::Action::Report => spec.replace.clone().unwrap_or_default(),
+            super::Action::Fix => required(&spec.replace, spec, src, "replace")?.clone(),
+        };
+        Ok(Replace { re, template, prefilter: prefilter(spec, src)? })
+    }
+
+    fn once(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
+        let mut out: Option<String> = None;
+        let mut last = 0;
+        let mut rep = String::new();
+        for caps in self.re.captures_iter(text) {
+            let m = caps.get(0).expect("group 0");
+            rep.clear();
+            caps.expand(&self.template, &mut rep);
+            if rep == m.as_str() {
+                continue;
+            }
+            let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            o.push_str(&text[last..m.start()]);
+            o.push_str(&rep);
+            last = m.end();
+            hits.edit(text, m.start(), m.end(), &rep);
+        }
+        out.map(|mut o| {
+            o.push_str(&text[last..]);
+            o
+        })
+    }
+}
+
+impl RuleKind for Replace {
+    fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
+        if let Some(pf) = &self.prefilter {
+            if !pf.is_match(text) {
+                return None;
+            }
+        }
+        // Repeat until nothing changes, so one run reaches the fixed point.
+        let mut cur = self.once(text, hits)?;
+        for _ in 0..4 {
+            match self.once(&cur, hits) {
+                Some(next) => cur = next,
+                None => break,
+            }
+        }
+        Some(cur)
+    }
+}

@@ -1,0 +1,151 @@
+//! `strip-line`: drop whole lines that match a regex, anywhere or only in a
+//! contiguous block at the head or tail of the document.
+
+use super::{compile_regex, replace::prefilter, required, RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
+use aho_corasick::AhoCorasick;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    Any,
+    Head,
+    Tail,
+    Edges,
+}
+
+impl Zone {
+    pub fn parse(spec: &RuleSpec, src: &RuleSource) -> Result<Zone, RuleError> {
+        match &spec.zone {
+            None => Ok(Zone::Any),
+            Some(z) => match z.get_ref().as_str() {
+                "any" => Ok(Zone::Any),
+                "head" => Ok(Zone::Head),
+                "tail" => Ok(Zone::Tail),
+                "edges" => Ok(Zone::Edges),
+                other => Err(src.error_at(z.span(), format!("unknown zone `{other}`: use any, head, tail or edges"))),
+            },
+        }
+    }
+}
+
+/// A line of a document: byte range of its content and of content plus newline.
+#[derive(Debug, Clone, Copy)]
+pub struct LineSpan {
+    pub start: usize,
+    pub end: usize,
+    pub next: usize,
+}
+
+pub fn line_spans(text: &str) -> Vec<LineSpan> {
+    let mut v = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for nl in memchr::memchr_iter(b'\n', bytes) {
+        // A CRLF line's content excludes the CR (newlines are normalised last).
+        let end = if nl > start && bytes[nl - 1] == b'\r' { nl - 1 } else { nl };
+        v.push(LineSpan { start, end, next: nl + 1 });
+        start = nl + 1;
+    }
+    if start < text.len() {
+        v.push(LineSpan { start, end: text.len(), next: text.len() });
+    }
+    v
+}
+
+pub fn is_blank(s: &str) -> bool {
+    s.chars().all(char::is_whitespace)
+}
+
+/// Decide per line whether to drop it. `is_hit(i)` says whether line `i` is a
+/// candidate; in edge zones only a contiguous run from the edge (blank lines
+/// between allowed), at most `depth` non-blank lines deep, is dropped. Zones are
+/// computed once, on the text as given, so a second run drops nothing more.
+pub fn zone_drops(text: &str, spans: &[LineSpan], zone: Zone, depth: usize, mut is_hit: impl FnMut(usize) -> bool) -> Vec<bool> {
+    let mut drop = vec![false; spans.len()];
+    let blank: Vec<bool> = spans.iter().map(|s| is_blank(&text[s.start..s.end])).collect();
+    match zone {
+        Zone::Any => {
+            for i in 0..spans.len() {
+                if !blank[i] && is_hit(i) {
+                    drop[i] = true;
+                }
+            }
+        }
+        _ => {
+            let mut walk = |order: &mut dyn Iterator<Item = usize>, drop: &mut Vec<bool>| {
+                let mut seen = 0;
+                for i in order {
+                    if blank[i] {
+                        continue;
+                    }
+                    seen += 1;
+                    if seen > depth || !is_hit(i) {
+                        break;
+                    }
+                    drop[i] = true;
+                }
+            };
+            if matches!(zone, Zone::Head | Zone::Edges) {
+                walk(&mut (0..spans.len()), &mut drop);
+            }
+            if matches!(zone, Zone::Tail | Zone::Edges) {
+                walk(&mut (0..spans.len()).rev(), &mut drop);
+            }
+        }
+    }
+    drop
+}
+
+/// Remove the flagged lines (with their newlines), recording each.
+pub fn remove_lines(text: &str, spans: &[LineSpan], drop: &[bool], hits: &mut RuleHits) -> Option<String> {
+    if !drop.iter().any(|&d| d) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    for (s, &d) in spans.iter().zip(drop) {
+        if d {
+            hits.edit(text, s.start, s.end, "");
+        } else {
+            out.push_str(&text[s.start..s.next]);
+        }
+    }
+    Some(out)
+}
+
+pub struct StripLine {
+    re: regex::Regex,
+    zone: Zone,
+    depth: usize,
+    max_chars: usize,
+    prefilter: Option<AhoCorasick>,
+}
+
+impl StripLine {
+    pub fn compile(spec: &RuleSpec, src: &RuleSource) -> Result<Self, RuleError> {
+        let re = compile_regex(required(&spec.pattern, spec, src, "pattern")?, src)?;
+        Ok(StripLine {
+            re,
+            zone: Zone::parse(spec, src)?,
+            depth: spec.zone_lines.unwrap_or(8),
+            max_chars: spec.max_chars.unwrap_or(usize::MAX),
+            prefilter: prefilter(spec, src)?,
+        })
+    }
+}
+
+impl RuleKind for StripLine {
+    fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
+        if let Some(pf) = &self.prefilter {
+            if !pf.is_match(text) {
+                return None;
+            }
+        } else if !self.re.is_match(text) {
+            return None;
+        }
+        let spans = line_spans(text);
+        let drop = zone_drops(text, &spans, self.zone, self.depth, |i| {
+            let line = &text[spans[i].start..spans[i].end];
+            line.len() <= self.max_chars * 4 && line.chars().count() <= self.max_chars && self.re.is_match(line)
+        });
+        remove_lines(text, &spans, &drop, hits)
+    }
+}

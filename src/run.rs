@@ -1,0 +1,339 @@
+//! Running the pipeline over a corpus: files and JSONL shards in parallel,
+//! results merged in input order, writes atomic, per-file trouble recorded
+//! and the run carried on.
+
+use crate::decode::{decode, NotText};
+use crate::discover::WorkItem;
+use crate::pipeline::Pipeline;
+use crate::report::{DecodeLoss, ErrorEntry, Skipped, Tally, Warning};
+use crate::rules::RuleSet;
+use rayon::prelude::*;
+use serde_json::value::RawValue;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Where cleaned documents go.
+#[derive(Debug, Clone)]
+pub enum Output {
+    /// A tree mirroring the inputs.
+    Dir(PathBuf),
+    /// Replace each changed input atomically, optionally keeping a backup.
+    InPlace { backup: Option<String> },
+    /// Write nothing: report what would change (check mode).
+    Check { diff: bool },
+}
+
+/// Settings a run needs besides the rules.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub output: Output,
+    pub text_field: String,
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Treat every input (and stdin) as JSONL, whatever its name.
+    pub force_jsonl: bool,
+}
+
+/// Lines of a JSONL shard cleaned together, in parallel, before writing.
+const JSONL_BATCH_BYTES: usize = 8 << 20;
+
+pub fn is_jsonl(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
+}
+
+/// Process all items; `tick` is called after each.
+pub fn run_items(set: &RuleSet, items: &[WorkItem], opts: &RunOptions, tick: &(dyn Fn() + Sync)) -> Tally {
+    let n = set.rules.len();
+    items
+        .par_iter()
+        .map(|item| {
+            let t = process_item(set, item, opts);
+            tick();
+            t
+        })
+        .reduce(|| Tally::new(n), Tally::merge)
+}
+
+fn error_tally(n: usize, path: &str, message: String) -> Tally {
+    let mut t = Tally::new(n);
+    t.files = 1;
+    t.errors.push(ErrorEntry { path: path.to_owned(), message });
+    t
+}
+
+fn process_item(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Tally {
+    let display = item.display();
+    if opts.force_jsonl || is_jsonl(&item.path) {
+        return match process_jsonl_file(set, item, opts) {
+            Ok(t) => t,
+            Err(e) => error_tally(set.rules.len(), &display, e.to_string()),
+        };
+    }
+    let bytes = match std::fs::read(&item.path) {
+        Ok(b) => b,
+        Err(e) => return error_tally(set.rules.len(), &display, format!("cannot read: {e}")),
+    };
+    let mut tally = Tally::new(set.rules.len());
+    tally.files = 1;
+    tally.input_bytes = bytes.len() as u64;
+    let decoded = match decode(&bytes, opts.encoding) {
+        Ok(d) => d,
+        Err(why) => {
+            tally.skipped.push(Skipped { path: display, reason: why.to_string() });
+            return tally;
+        }
+    };
+    *tally.encodings.entry(decoded.encoding.to_owned()).or_default() += 1;
+    if decoded.bad_bytes > 0 {
+        tally.warnings.push(Warning {
+            path: display.clone(),
+            line: None,
+            message: format!("{} byte(s) could not be decoded as {} and became U+FFFD", decoded.bad_bytes, decoded.encoding),
+        });
+        tally.decode_losses.push(DecodeLoss { path: display.clone(), encoding: decoded.encoding.to_owned(), bad_bytes: decoded.bad_bytes as u64 });
+    }
+    let pipeline = Pipeline::new(set);
+    let (cleaned, outcome) = pipeline.clean(&decoded.text);
+    let changed = cleaned.as_ref() != decoded.text;
+    tally.add_document(set, &display, &outcome, changed);
+    let result = match &opts.output {
+        Output::Check { diff } => {
+            if changed {
+                let rules: Vec<String> = outcome.changed_rules(set).map(str::to_owned).collect();
+                let mut entry = rules;
+                if *diff {
+                    entry.push(unified_diff(&display, &decoded.text, &cleaned));
+                }
+                tally.changed.push((display.clone(), entry));
+            }
+            Ok(())
+        }
+        Output::Dir(dir) => write_atomic(&dir.join(&item.rel), cleaned.as_bytes(), None),
+        Output::InPlace { backup } => {
+            let transcode = decoded.encoding != "UTF-8" || decoded.bom;
+            if changed || transcode {
+                write_atomic(&item.path, cleaned.as_bytes(), backup.as_deref())
+            } else {
+                Ok(())
+            }
+        }
+    };
+    if let Err(e) = result {
+        tally.errors.push(ErrorEntry { path: display, message: e });
+    }
+    tally
+}
+
+/// A unified diff of one document, for `check --diff`.
+pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new).unified_diff().context_radius(1).header(path, &format!("{path} (cleaned)")).to_string()
+}
+
+/// Write `data` to `dest` through a temporary file in the same directory, then rename.
+pub fn write_atomic(dest: &Path, data: &[u8], backup: Option<&str>) -> Result<(), String> {
+    let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    if dest.is_dir() {
+        return Err(format!("output collision: {} is a directory", dest.display()));
+    }
+    let mut tmp = tempfile::Builder::new().prefix(".docclean-").tempfile_in(parent).map_err(|e| format!("cannot write in {}: {e}", parent.display()))?;
+    tmp.write_all(data).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+    if let Some(suffix) = backup {
+        let mut b = dest.as_os_str().to_owned();
+        b.push(suffix);
+        std::fs::copy(dest, PathBuf::from(b)).map_err(|e| format!("cannot back up {}: {e}", dest.display()))?;
+    }
+    if let Ok(meta) = std::fs::metadata(dest) {
+        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
+    }
+    tmp.persist(dest).map_err(|e| format!("cannot replace {}: {}", dest.display(), e.error))?;
+    Ok(())
+}
+
+/// The result of cleaning one JSONL line.
+struct LineResult {
+    out: Vec<u8>,
+    tally: Tally,
+}
+
+/// Clean the text field of one JSONL line, keeping every other byte.
+fn clean_jsonl_line(set: &RuleSet, path: &str, line_no: u64, raw: &[u8], opts: &RunOptions) -> LineResult {
+    let n = set.rules.len();
+    let mut tally = Tally::new(n);
+    let body = raw.strip_suffix(b"\n").unwrap_or(raw);
+    let body = body.strip_suffix(b"\r").unwrap_or(body);
+    let passthrough = |tally: Tally| {
+        let mut out = body.to_vec();
+        out.push(b'\n');
+        LineResult { out, tally }
+    };
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return passthrough(tally);
+    }
+    let warn = |mut tally: Tally, message: String| {
+        tally.warnings.push(Warning { path: path.to_owned(), line: Some(line_no), message });
+        passthrough(tally)
+    };
+    let Ok(line) = std::str::from_utf8(body) else {
+        return warn(tally, "line is not valid UTF-8: passed through unchanged".into());
+    };
+    let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
+    let fields: indexmap::IndexMap<&str, &RawValue> = match serde_json::from_str(line) {
+        Ok(f) => f,
+        Err(e) => return warn(tally, format!("not a JSON object ({e}): passed through unchanged")),
+    };
+    let Some(raw_text) = fields.get(opts.text_field.as_str()) else {
+        return warn(tally, format!("no `{}` field: passed through unchanged", opts.text_field));
+    };
+    let text: String = match serde_json::from_str(raw_text.get()) {
+        Ok(t) => t,
+        Err(_) => return warn(tally, format!("`{}` is not a string: passed through unchanged", opts.text_field)),
+    };
+    let doc_path = format!("{path}:{line_no}");
+    let (cleaned, outcome) = Pipeline::new(set).clean(&text);
+    let changed = cleaned.as_ref() != text;
+    tally.add_document(set, &doc_path, &outcome, changed);
+    if !changed {
+        return passthrough(tally);
+    }
+    if let Output::Check { diff } = &opts.output {
+        let mut entry: Vec<String> = outcome.changed_rules(set).map(str::to_owned).collect();
+        if *diff {
+            entry.push(unified_diff(&doc_path, &text, &cleaned));
+        }
+        tally.changed.push((doc_path, entry));
+        return passthrough(tally);
+    }
+    let start = raw_text.get().as_ptr() as usize - line.as_ptr() as usize;
+    let end = start + raw_text.get().len();
+    let mut out = Vec::with_capacity(line.len() + 16);
+    out.extend_from_slice(line[..start].as_bytes());
+    out.extend_from_slice(serde_json::to_string(cleaned.as_ref()).expect("string serialises").as_bytes());
+    out.extend_from_slice(line[end..].as_bytes());
+    out.push(b'\n');
+    LineResult { out, tally }
+}
+
+/// Stream JSONL from `reader` to `writer` in batches cleaned in parallel.
+pub fn process_jsonl_stream(set: &RuleSet, path: &str, reader: &mut dyn BufRead, writer: &mut dyn Write, opts: &RunOptions) -> std::io::Result<Tally> {
+    let n = set.rules.len();
+    let mut tally = Tally::new(n);
+    let mut line_no = 0u64;
+    loop {
+        let mut batch: Vec<Vec<u8>> = Vec::new();
+        let mut size = 0;
+        while size < JSONL_BATCH_BYTES {
+            let mut buf = Vec::new();
+            if reader.read_until(b'\n', &mut buf)? == 0 {
+                break;
+            }
+            size += buf.len();
+            batch.push(buf);
+        }
+        if batch.is_empty() {
+            break;
+        }
+        tally.input_bytes += size as u64;
+        let base = line_no;
+        line_no += batch.len() as u64;
+        let results: Vec<LineResult> = batch.par_iter().enumerate().map(|(i, raw)| clean_jsonl_line(set, path, base + i as u64 + 1, raw, opts)).collect();
+        for r in results {
+            writer.write_all(&r.out)?;
+            tally = tally.merge(r.tally);
+        }
+    }
+    writer.flush()?;
+    Ok(tally)
+}
+
+fn process_jsonl_file(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Result<Tally, String> {
+    let display = item.display();
+    let file = std::fs::File::open(&item.path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut tally = match &opts.output {
+        Output::Check { .. } => process_jsonl_stream(set, &display, &mut reader, &mut std::io::sink(), opts).map_err(|e| format!("cannot read: {e}"))?,
+        Output::Dir(dir) => jsonl_to_file(set, &display, &mut reader, &dir.join(&item.rel), None, opts)?,
+        Output::InPlace { backup } => jsonl_to_file(set, &display, &mut reader, &item.path, backup.as_deref(), opts)?,
+    };
+    tally.files = 1;
+    *tally.encodings.entry("UTF-8".into()).or_default() += 1;
+    Ok(tally)
+}
+
+fn jsonl_to_file(set: &RuleSet, display: &str, reader: &mut dyn BufRead, dest: &Path, backup: Option<&str>, opts: &RunOptions) -> Result<Tally, String> {
+    let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    let tmp = tempfile::Builder::new().prefix(".docclean-").tempfile_in(parent).map_err(|e| format!("cannot write in {}: {e}", parent.display()))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp);
+    let tally = process_jsonl_stream(set, display, reader, &mut w, opts).map_err(|e| format!("{e}"))?;
+    let tmp = w.into_inner().map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+    if let Some(suffix) = backup {
+        let mut b = dest.as_os_str().to_owned();
+        b.push(suffix);
+        std::fs::copy(dest, PathBuf::from(b)).map_err(|e| format!("cannot back up {}: {e}", dest.display()))?;
+    }
+    if let Ok(meta) = std::fs::metadata(dest) {
+        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
+    }
+    tmp.persist(dest).map_err(|e| format!("cannot replace {}: {}", dest.display(), e.error))?;
+    Ok(tally)
+}
+
+/// `clean -`: stdin to stdout.
+pub fn run_stdin(set: &RuleSet, opts: &RunOptions) -> std::io::Result<Tally> {
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+    if opts.force_jsonl {
+        let mut reader = BufReader::with_capacity(1 << 20, stdin.lock());
+        let mut t = process_jsonl_stream(set, "<stdin>", &mut reader, &mut out, opts)?;
+        t.files = 1;
+        return Ok(t);
+    }
+    let mut bytes = Vec::new();
+    stdin.lock().read_to_end(&mut bytes)?;
+    let mut tally = Tally::new(set.rules.len());
+    tally.files = 1;
+    tally.input_bytes = bytes.len() as u64;
+    match decode(&bytes, opts.encoding) {
+        Err(NotText::Empty) => {}
+        Err(why) => tally.skipped.push(Skipped { path: "<stdin>".into(), reason: why.to_string() }),
+        Ok(decoded) => {
+            *tally.encodings.entry(decoded.encoding.to_owned()).or_default() += 1;
+            let (cleaned, outcome) = Pipeline::new(set).clean(&decoded.text);
+            let changed = cleaned.as_ref() != decoded.text;
+            tally.add_document(set, "<stdin>", &outcome, changed);
+            if let Output::Check { diff } = &opts.output {
+                if changed {
+                    let mut entry: Vec<String> = outcome.changed_rules(set).map(str::to_owned).collect();
+                    if *diff {
+                        entry.push(unified_diff("<stdin>", &decoded.text, &cleaned));
+                    }
+                    tally.changed.push(("<stdin>".into(), entry));
+                }
+            } else {
+                out.write_all(cleaned.as_bytes())?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(tally)
+}
+
+/// Every document of one input, decoded (for learning); unreadable ones are skipped
+/// here, since the cleaning pass reports them.
+pub fn documents_of(item: &WorkItem, opts: &RunOptions, f: &mut dyn FnMut(&str)) {
+    if opts.force_jsonl || is_jsonl(&item.path) {
+        let Ok(file) = std::fs::File::open(&item.path) else { return };
+        for line in BufReader::new(file).lines().map_while(Result::ok) {
+            if let Ok(fields) = serde_json::from_str::<indexmap::IndexMap<&str, &RawValue>>(&line) {
+                if let Some(t) = fields.get(opts.text_field.as_str()).and_then(|r| serde_json::from_str::<String>(r.get()).ok()) {
+                    f(&t);
+                }
+            }
+        }
+    } else if let Ok(bytes) = std::fs::read(&item.path) {
+        if let Ok(d) = decode(&bytes, opts.encoding) {
+            f(&d.text);
+        }
+    }
+}
