@@ -28,7 +28,7 @@ pub struct PercentDecode {
 
 impl PercentDecode {
     pub fn new() -> Self {
-        PercentDecode { run: Regex::new(r"(?:%[0-9A-Fa-f]{2})+").unwrap() }
+        PercentDecode { run: Regex::new(r"(?:%25[0-9A-Fa-f]{2}|%[0-9A-Fa-f]{2})+").unwrap() }
     }
 }
 

@@ -294,6 +294,7 @@ impl Selection {
 }
 
 /// The compiled rules, in stage order, plus a hash of what defined them.
+#[derive(Debug)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub hash: String,

@@ -192,7 +192,7 @@ fn allowed_single_byte_result(c: char) -> bool {
         | 0x0370..=0x03FF    // Greek
         | 0x0400..=0x045F    // Cyrillic
         | 0x05D0..=0x05EA    // Hebrew letters
-        | 0x0600..=0x06FF    // Arabic
+        | 0x0621..=0x064A    // Arabic letters
         | 0x0900..=0x0DFF    // Indic
         | 0x0E00..=0x0E7F    // Thai
         | 0x1E00..=0x1EFF    // Latin Extended Additional (Vietnamese)
@@ -203,8 +203,69 @@ fn allowed_single_byte_result(c: char) -> bool {
         | 0x1F000..=0x1FAFF)
 }
 
+/// One multi-byte character decoded from original characters `from..to`.
+struct Seq {
+    ch: char,
+    from: usize,
+    to: usize,
+}
+
+fn script(c: char) -> u8 {
+    match c as u32 {
+        0x0370..=0x03FF => 1,
+        0x0400..=0x04FF => 2,
+        0x0590..=0x05FF => 3,
+        0x0600..=0x06FF => 4,
+        _ => 0,
+    }
+}
+
+/// Judge each decoded sequence of a single-byte-codec span by its own context.
+fn accept_single(line: &[char], seqs: &[Seq], codec: &Codec) -> bool {
+    let mut strong = 0;
+    for (i, q) in seqs.iter().enumerate() {
+        let x = q.ch;
+        if !allowed_single_byte_result(x) {
+            return false;
+        }
+        let orig = &line[q.from..q.to];
+        let before = q.from.checked_sub(1).map(|k| line[k]);
+        let after = line.get(q.to).copied();
+        // Another script's lone letter needs company of the same script.
+        let sc = script(x);
+        if sc != 0 {
+            let near = |j: usize| seqs.get(j).is_some_and(|o| script(o.ch) == sc && (o.to == q.from || o.from == q.to));
+            if !(near(i.wrapping_sub(1)) || near(i + 1)) {
+                return false;
+            }
+        }
+        let caps = |c: Option<char>| c.is_some_and(|c| c.is_uppercase());
+        let letter = |c: Option<char>| c.is_some_and(|c| c.is_alphabetic());
+        // A lowercase letter inside capitals is styled text (`MÄ£ÄM`, `AHÅ™`).
+        if x.is_lowercase() && (x as u32) > 0xFF && caps(before) && !letter(after) {
+            return false;
+        }
+        if x.is_lowercase() && (x as u32) > 0xFF && caps(before) && caps(after) {
+            return false;
+        }
+        // A lone Latin Extended letter standing as a word of its own (`10 Å—`).
+        if (0x100..0x250).contains(&(x as u32)) && !letter(before) && !letter(after) {
+            return false;
+        }
+        let weak = orig.iter().any(|&c| matches!(c, '¢' | '£' | '¤' | '¥' | '×' | '÷' | '‘' | '’' | '“' | '”'))
+            || (orig.contains(&'\u{A0}') && !matches!(x as u32, 0xA0..=0xFF));
+        if !weak {
+            strong += 1;
+        }
+    }
+    // Codecs other than Windows-1252 are fixed conservatively.
+    let needed = if codec.name == "windows-1252" { 1 } else { 2 };
+    strong >= needed || (strong >= 1 && seqs.len() >= 2)
+}
+
 /// Is the decoded span clearly better than the original?
-fn accept(orig: &[char], decoded: &str, codec: &Codec, before: Option<char>, after: Option<char>) -> bool {
+#[allow(clippy::too_many_arguments)]
+fn accept(orig: &[char], decoded: &str, codec: &Codec, before: Option<char>, after: Option<char>, line: &[char], seqs: &[Seq]) -> bool {
     if decoded.chars().any(|c| c.is_control() && c != '\t') {
         return false;
     }
@@ -243,30 +304,8 @@ fn accept(orig: &[char], decoded: &str, codec: &Codec, before: Option<char>, aft
         let r_old = ratio(&mut orig.iter().copied());
         return r_new >= 0.6 && r_new > r_old + 0.3;
     }
-    if !non_ascii.iter().all(|&c| allowed_single_byte_result(c)) {
-        return false;
-    }
-    // A lone letter of another script between Latin letters or digits is a coincidence.
-    let foreign = |c: char| matches!(c as u32, 0x0370..=0x06FF);
-    if non_ascii.len() == 1 && foreign(non_ascii[0]) && decoded.chars().count() == 1 {
-        return false;
-    }
-    // Case: a lowercase result between capitals (`MÄ£ÄM`) is styled text, not mojibake.
-    if non_ascii.len() == 1 {
-        let x = non_ascii[0];
-        let caps = |c: Option<char>| c.is_some_and(|c| c.is_uppercase());
-        if x.is_lowercase() && caps(before) && (caps(after) || after.is_none_or(|c| !c.is_alphabetic())) && !x.is_ascii() && (x as u32) > 0xFF {
-            return false;
-        }
-        // NBSP read as a continuation byte only after Ã/Â (à, NBSP).
-        if orig.contains(&'\u{A0}') && !matches!(x as u32, 0xA0..=0xFF) {
-            return false;
-        }
-        if (x as u32) >= 0x100 && (x as u32) < 0x180 && orig.iter().any(|c| (*c as u32) < 0x100 && ((*c as u32) >= 0xA0) && !c.is_alphabetic()) && caps(before) {
-            return false;
-        }
-    }
-    true
+    let _ = (before, after);
+    accept_single(line, seqs, codec)
 }
 
 /// One pass over a line with one codec: the repaired line, if anything changed.
@@ -288,11 +327,12 @@ fn repair_with(line: &str, codec: &Codec) -> Option<(String, usize)> {
         let mut j = bl.starts[ci];
         let mut decoded = String::new();
         let mut multibyte = false;
-        let mut last_good: Option<(usize, usize, bool)> = None; // (char index end, decoded len, multibyte)
+        let mut last_good: Option<(usize, usize, bool, usize)> = None; // (char index end, decoded len, multibyte, seqs)
+        let mut seqs: Vec<Seq> = Vec::new();
         loop {
             let k = bl.starts.partition_point(|&st| st < j);
             if k > ci && k <= n_chars && bl.starts[k] == j {
-                last_good = Some((k, decoded.len(), multibyte));
+                last_good = Some((k, decoded.len(), multibyte, seqs.len()));
                 if k == n_chars || bl.barrier[k] {
                     break;
                 }
@@ -301,6 +341,9 @@ fn repair_with(line: &str, codec: &Codec) -> Option<(String, usize)> {
                 break;
             }
             match decode_at(&bl.bytes, j, codec.double_byte) {
+                // UTF-8 read as GBK decodes to CJK text: a stray Latin or
+                // symbol character means the run has ended (real text follows).
+                Some((c, _, _)) if codec.double_byte && !c.is_ascii() && c != '\u{FFFD}' && !is_cjkish(c) => break,
                 Some((c, len, _lost)) => {
                     // never run across a character the codec cannot map
                     let from = bl.char_of[j];
@@ -309,13 +352,16 @@ fn repair_with(line: &str, codec: &Codec) -> Option<(String, usize)> {
                         break;
                     }
                     multibyte |= len > 1 && c != '\u{FFFD}';
+                    if len > 1 && c != '\u{FFFD}' {
+                        seqs.push(Seq { ch: c, from, to });
+                    }
                     decoded.push(c);
                     j += len;
                 }
                 None => break,
             }
         }
-        let Some((end_ci, dlen, mb)) = last_good else {
+        let Some((end_ci, dlen, mb, nseq)) = last_good else {
             ci += 1;
             continue;
         };
@@ -327,7 +373,7 @@ fn repair_with(line: &str, codec: &Codec) -> Option<(String, usize)> {
         let d = &decoded[..dlen];
         let before = if ci > 0 { Some(chars[ci - 1]) } else { None };
         let after = chars.get(end_ci).copied();
-        if seg.iter().collect::<String>() != d && accept(seg, d, codec, before, after) {
+        if seg.iter().collect::<String>() != d && accept(seg, d, codec, before, after, &chars, &seqs[..nseq]) {
             out.extend(&chars[copied..ci]);
             out.push_str(d);
             copied = end_ci;
