@@ -108,6 +108,13 @@ pub fn remove_lines(text: &str, spans: &[LineSpan], drop: &[bool], hits: &mut Ru
             out.push_str(&text[s.start..s.next]);
         }
     }
+    // Dropping a last line that had no newline leaves none on the new last line.
+    if !text.ends_with('\n') && out.ends_with('\n') {
+        out.pop();
+        if out.ends_with('\r') {
+            out.pop();
+        }
+    }
     Some(out)
 }
 
