@@ -37,6 +37,12 @@ fn build_single(enc: &'static Encoding) -> Codec {
             }
         }
     }
+    // Sloppy decoders (browsers, Latin-1) turn undefined bytes into C1 controls.
+    for b in 0x80u16..=0x9F {
+        if table[b as usize] == 0 {
+            table[b as usize] = b;
+        }
+    }
     Codec { name: enc.name(), double_byte: false, table, leads }
 }
 
@@ -216,6 +222,10 @@ fn script(c: char) -> u8 {
         0x0400..=0x04FF => 2,
         0x0590..=0x05FF => 3,
         0x0600..=0x06FF => 4,
+        0xAC00..=0xD7AF => 5,
+        0x3400..=0x9FFF => 6,
+        0x0E00..=0x0E7F => 7,
+        0x0900..=0x097F => 8,
         _ => 0,
     }
 }
@@ -310,6 +320,9 @@ fn accept(orig: &[char], decoded: &str, codec: &Codec, before: Option<char>, aft
 
 /// One pass over a line with one codec: the repaired line, if anything changed.
 fn repair_with(line: &str, codec: &Codec) -> Option<(String, usize)> {
+    if !codec.double_byte {
+        return repair_single(line, codec);
+    }
     let chars: Vec<char> = line.chars().collect();
     let bl = to_bytes(&chars, codec);
     let n_chars = chars.len();
@@ -390,6 +403,200 @@ fn repair_with(line: &str, codec: &Codec) -> Option<(String, usize)> {
     Some((out, fixed))
 }
 
+/// A candidate fix: characters `from..to` become `text`.
+struct Cand {
+    from: usize,
+    to: usize,
+    text: String,
+    /// Strong evidence on its own (a clean multi-byte decode judged plausible).
+    strong: bool,
+    /// Kept only next to another kept candidate (an NBSP that became a space).
+    needs_neighbour: bool,
+}
+
+/// Single-byte codecs: each character is one byte, so every UTF-8 sequence is
+/// judged on its own, in the context of its neighbours (decoded where they are fixed too).
+fn repair_single(line: &str, codec: &Codec) -> Option<(String, usize)> {
+    let chars: Vec<char> = line.chars().collect();
+    let n = chars.len();
+    let byte_of = |c: char| -> Option<Byte> {
+        if (c as u32) < 0x80 {
+            Some(Some(c as u8))
+        } else if c == '\u{FFFD}' {
+            Some(None)
+        } else if (c as u32) < 0x10000 && codec.table[c as usize] != 0 {
+            Some(Some(codec.table[c as usize] as u8))
+        } else {
+            None
+        }
+    };
+    let bytes: Vec<Option<Byte>> = chars.iter().map(|&c| byte_of(c)).collect();
+    let mut cands: Vec<Cand> = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let Some(Some(b)) = bytes[i] else {
+            i += 1;
+            continue;
+        };
+        // `Ã` whose NBSP became a space: `voilÃ  le`, `Ã perturber`, `Ã s crianças`.
+        if codec.name == "windows-1252" && chars[i] == 'Ã' && chars.get(i + 1) == Some(&' ') {
+            let prev_ok = i == 0 || matches!(chars[i - 1], ' ' | '\'' | '’') || chars[i - 1].is_lowercase();
+            let next = chars.get(i + 2).copied();
+            if prev_ok && next == Some(' ') {
+                cands.push(Cand { from: i, to: i + 2, text: "à".into(), strong: true, needs_neighbour: false });
+                i += 2;
+                continue;
+            }
+            if prev_ok && next == Some('s') && matches!(chars.get(i + 3), Some(' ')) {
+                cands.push(Cand { from: i, to: i + 3, text: "às".into(), strong: true, needs_neighbour: false });
+                i += 3;
+                continue;
+            }
+            if prev_ok && next.is_some_and(|c| c.is_lowercase()) {
+                cands.push(Cand { from: i, to: i + 1, text: "à".into(), strong: true, needs_neighbour: false });
+                i += 1;
+                continue;
+            }
+        }
+        if !(0xC2..=0xF4).contains(&b) {
+            i += 1;
+            continue;
+        }
+        let window: Vec<Byte> = bytes[i..n.min(i + 4)].iter().map_while(|x| *x).collect();
+        match decode_at(&window, 0, false) {
+            Some((c, len, lost)) if len > 1 => {
+                // A lost byte right after a lowercase letter (`SlovenÄ�ina`) is damage, not text.
+                let strong = !lost || (i > 0 && chars[i - 1].is_lowercase());
+                cands.push(Cand { from: i, to: i + len, text: c.to_string(), strong, needs_neighbour: false });
+                i += len;
+            }
+            _ => {
+                // An NBSP continuation byte that became a space (`Ð ÑƒÑ`, `à¸ à¸²`).
+                let spaced: Vec<Byte> = window.iter().enumerate().map(|(k, b)| if k > 0 && *b == Some(b' ') { Some(0xA0) } else { *b }).collect();
+                match decode_at(&spaced, 0, false) {
+                    Some((c, len, false)) if len > 1 && spaced[..len] != window[..len.min(window.len())] => {
+                        cands.push(Cand { from: i, to: i + len, text: c.to_string(), strong: false, needs_neighbour: true });
+                        i += len;
+                    }
+                    _ => i += 1,
+                }
+            }
+        }
+    }
+    if cands.is_empty() {
+        return None;
+    }
+    // Judge each candidate.
+    let decoded_char = |k: usize| cands[k].text.chars().next().unwrap_or(' ');
+    let mut keep = vec![false; cands.len()];
+    let mut strong = 0usize;
+    for k in 0..cands.len() {
+        let q = &cands[k];
+        let x = decoded_char(k);
+        if x == '\u{FFFD}' {
+            // `ï¿½`: a replacement character itself, cleanly encoded, is a fix.
+            if q.strong && q.to - q.from == 3 {
+                keep[k] = true;
+                strong += 1;
+            }
+            continue;
+        }
+        if !allowed_single_byte_result(x) {
+            continue;
+        }
+        let before = if k > 0 && cands[k - 1].to == q.from { Some(cands[k - 1].text.chars().last().unwrap_or(' ')) } else { q.from.checked_sub(1).map(|j| chars[j]) };
+        let after = if k + 1 < cands.len() && cands[k + 1].from == q.to { Some(decoded_char(k + 1)) } else { chars.get(q.to).copied() };
+        let orig = &chars[q.from..q.to];
+        let caps = |c: Option<char>| c.is_some_and(|c| c.is_uppercase());
+        let letter = |c: Option<char>| c.is_some_and(|c| c.is_alphabetic());
+        let sc = script(x);
+        if sc != 0 && !(before.is_some_and(|c| script(c) == sc) || after.is_some_and(|c| script(c) == sc)) {
+            continue;
+        }
+        if x.is_lowercase() && (x as u32) > 0xFF && caps(before) && (caps(after) || !letter(after)) {
+            continue;
+        }
+        if (0x100..0x250).contains(&(x as u32)) && !letter(before) && !letter(after) {
+            continue;
+        }
+        if orig.contains(&'\u{A0}') && !matches!(x as u32, 0xA0..=0xFF) {
+            continue;
+        }
+        // Capitals of other code pages inside capitals (`HÅØYA`) are real letters.
+        if codec.name != "windows-1252" && (x as u32) < 0x250 && x.is_uppercase() && caps(before) && caps(after) {
+            continue;
+        }
+        // MacRoman's √ is a math sign unless it sits inside a word (`wei√ü`).
+        if codec.name == "macintosh" && orig.first() == Some(&'√') && !letter(before) {
+            continue;
+        }
+        let weak = (x as u32) < 0x250
+            && (orig.iter().any(|&c| matches!(c, '¢' | '£' | '¤' | '¥'))
+                || (orig.iter().any(|&c| matches!(c, '‘' | '’' | '“' | '”')) && !caps(after)));
+        keep[k] = true;
+        if q.strong && !weak {
+            strong += 1;
+        }
+    }
+    // Lossy candidates go along with strong evidence on the same line.
+    // Codecs other than Windows-1252 are fixed conservatively: two strong
+    // candidates, or one of three bytes or more.
+    let long = cands.iter().zip(&keep).any(|(q, &k)| k && q.strong && q.to - q.from >= 3);
+    let needed = if codec.name == "windows-1252" || long || (codec.name == "macintosh" && chars.contains(&'√')) { 1 } else { 2 };
+    if strong < needed {
+        return None;
+    }
+    for (k, q) in cands.iter().enumerate() {
+        if q.text == "\u{FFFD}" {
+            keep[k] = true;
+        }
+    }
+    for k in 0..cands.len() {
+        if cands[k].needs_neighbour && keep[k] {
+            let left = k > 0 && keep[k - 1] && !cands[k - 1].needs_neighbour && cands[k - 1].to == cands[k].from;
+            let right = k + 1 < cands.len() && keep[k + 1] && !cands[k + 1].needs_neighbour && cands[k + 1].from == cands[k].to;
+            keep[k] = left || right;
+        }
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut copied = 0;
+    let mut fixed = 0;
+    for (q, &k) in cands.iter().zip(&keep) {
+        if !k {
+            continue;
+        }
+        out.extend(&chars[copied..q.from]);
+        out.push_str(&q.text);
+        copied = q.to;
+        fixed += 1;
+    }
+    out.extend(&chars[copied..]);
+    Some((out, fixed))
+}
+
+/// C1 control characters left in text are Windows-1252 punctuation read as Latin-1.
+fn fix_c1(line: &str) -> Option<String> {
+    if !line.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c)) {
+        return None;
+    }
+    let mut changed = false;
+    let out: String = line
+        .chars()
+        .map(|c| {
+            if ('\u{80}'..='\u{9F}').contains(&c) {
+                let one = [c as u8];
+                let (s, bad) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&one);
+                if let Some(d) = s.chars().next().filter(|d| !bad && !('\u{80}'..='\u{9F}').contains(d)) {
+                    changed = true;
+                    return d;
+                }
+            }
+            c
+        })
+        .collect();
+    changed.then_some(out)
+}
+
 fn suspicious(line: &str, enabled: &[usize]) -> bool {
     let cs = codecs();
     line.chars().any(|c| !c.is_ascii() && enabled.iter().any(|&i| cs[i].leads.contains(c)))
@@ -397,8 +604,11 @@ fn suspicious(line: &str, enabled: &[usize]) -> bool {
 
 /// Repair one line: the best codec each round, up to three rounds (double mojibake).
 pub fn repair_line(line: &str, enabled: &[usize]) -> Option<String> {
-    if line.is_ascii() || !suspicious(line, enabled) {
+    if line.is_ascii() {
         return None;
+    }
+    if !suspicious(line, enabled) {
+        return fix_c1(line);
     }
     let cs = codecs();
     let mut cur = line.to_owned();
@@ -423,6 +633,10 @@ pub fn repair_line(line: &str, enabled: &[usize]) -> Option<String> {
             }
             None => break,
         }
+    }
+    if let Some(c1) = fix_c1(&cur) {
+        cur = c1;
+        changed = true;
     }
     changed.then_some(cur)
 }
