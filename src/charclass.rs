@@ -11,7 +11,9 @@ pub struct BmpSet {
 
 impl BmpSet {
     pub fn empty() -> Self {
-        BmpSet { bits: Box::new([0u64; 1024]) }
+        BmpSet {
+            bits: Box::new([0u64; 1024]),
+        }
     }
     fn new() -> Self {
         Self::empty()
@@ -34,7 +36,12 @@ impl BmpSet {
     }
 }
 
-fn decode_pairs(enc: &'static encoding_rs::Encoding, leads: std::ops::RangeInclusive<u8>, trails: &[std::ops::RangeInclusive<u8>], set: &mut BmpSet) {
+fn decode_pairs(
+    enc: &'static encoding_rs::Encoding,
+    leads: std::ops::RangeInclusive<u8>,
+    trails: &[std::ops::RangeInclusive<u8>],
+    set: &mut BmpSet,
+) {
     for lead in leads {
         for tr in trails {
             for trail in tr.clone() {
@@ -58,7 +65,12 @@ pub fn common_han() -> &'static BmpSet {
     SET.get_or_init(|| {
         let mut set = BmpSet::new();
         decode_pairs(encoding_rs::GBK, 0xB0..=0xD7, &[0xA1..=0xFE], &mut set);
-        decode_pairs(encoding_rs::BIG5, 0xA4..=0xC6, &[0x40..=0x7E, 0xA1..=0xFE], &mut set);
+        decode_pairs(
+            encoding_rs::BIG5,
+            0xA4..=0xC6,
+            &[0x40..=0x7E, 0xA1..=0xFE],
+            &mut set,
+        );
         set
     })
 }
@@ -81,7 +93,12 @@ pub fn gbk_mojibake_leads() -> &'static BmpSet {
     SET.get_or_init(|| {
         let mut set = BmpSet::new();
         for lead in (0xE2u8..=0xE9).chain(std::iter::once(0xEF)) {
-            decode_pairs(encoding_rs::GBK, lead..=lead, &[0x40..=0x7E, 0x80..=0xFE], &mut set);
+            decode_pairs(
+                encoding_rs::GBK,
+                lead..=lead,
+                &[0x40..=0x7E, 0x80..=0xFE],
+                &mut set,
+            );
         }
         set
     })
@@ -108,7 +125,10 @@ pub fn is_latin_wordish(c: char) -> bool {
         return c.is_ascii_alphanumeric();
     }
     let u = c as u32;
-    if (0xFF10..=0xFF19).contains(&u) || (0xFF21..=0xFF3A).contains(&u) || (0xFF41..=0xFF5A).contains(&u) {
+    if (0xFF10..=0xFF19).contains(&u)
+        || (0xFF21..=0xFF3A).contains(&u)
+        || (0xFF41..=0xFF5A).contains(&u)
+    {
         return true;
     }
     u < 0x2E80 && c.is_alphanumeric()
@@ -121,7 +141,8 @@ mod tests {
     #[test]
     fn tables_hold_what_they_claim() {
         let common = common_simplified();
-        for c in "的一是在不了有和人这中大为上个国我以要他党员年度重点工作".chars() {
+        for c in "的一是在不了有和人这中大为上个国我以要他党员年度重点工作".chars()
+        {
             assert!(common.contains(c), "{c} should be common");
         }
         for c in "鍏氬憳骞閲嶇偣".chars() {
@@ -135,7 +156,12 @@ mod tests {
 
     #[test]
     fn latin_wordish_excludes_han() {
-        assert!(is_latin_wordish('E') && is_latin_wordish('Ä') && is_latin_wordish('ř') && is_latin_wordish('３'));
+        assert!(
+            is_latin_wordish('E')
+                && is_latin_wordish('Ä')
+                && is_latin_wordish('ř')
+                && is_latin_wordish('３')
+        );
         assert!(!is_latin_wordish('党') && !is_latin_wordish('、') && !is_latin_wordish('（'));
     }
 }

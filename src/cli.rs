@@ -5,7 +5,11 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "docclean", version, about = "Clean scraped document dumps: encodings, mojibake, paywall markers, adverts, censored tokens")]
+#[command(
+    name = "docclean",
+    version,
+    about = "Clean scraped document dumps: encodings, mojibake, paywall markers, adverts, censored tokens"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -41,19 +41,29 @@ pub struct Config {
 }
 
 fn load_file(path: &Path) -> anyhow::Result<FileConfig> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read settings file", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read settings file", path.display()))?;
     toml::from_str(&text).map_err(|e| {
-        let (line, col) = e.span().map(|s| {
-            let before = &text[..s.start.min(text.len())];
-            (before.matches('\n').count() + 1, before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1)
-        }).unwrap_or((1, 1));
+        let (line, col) = e
+            .span()
+            .map(|s| {
+                let before = &text[..s.start.min(text.len())];
+                (
+                    before.matches('\n').count() + 1,
+                    before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+                )
+            })
+            .unwrap_or((1, 1));
         anyhow::anyhow!("{}:{line}:{col}: {}", path.display(), e.message())
     })
 }
 
 fn parse_shard(s: &str) -> anyhow::Result<(usize, usize)> {
     let (k, n) = s.split_once('/').context("--shard takes K/N, e.g. 3/16")?;
-    let (k, n): (usize, usize) = (k.trim().parse().context("--shard K must be a number")?, n.trim().parse().context("--shard N must be a number")?);
+    let (k, n): (usize, usize) = (
+        k.trim().parse().context("--shard K must be a number")?,
+        n.trim().parse().context("--shard N must be a number")?,
+    );
     if n == 0 || k == 0 || k > n {
         bail!("--shard {s}: K must be between 1 and N");
     }
@@ -71,25 +81,56 @@ impl Config {
             None => FileConfig::default(),
         };
         // Rule paths in the settings file are relative to it.
-        let base = file_path.as_ref().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_default();
-        let mut rule_paths: Vec<PathBuf> = file.rules.iter().map(|p| if p.is_absolute() { p.clone() } else { base.join(p) }).collect();
+        let base = file_path
+            .as_ref()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+        let mut rule_paths: Vec<PathBuf> = file
+            .rules
+            .iter()
+            .map(|p| {
+                if p.is_absolute() {
+                    p.clone()
+                } else {
+                    base.join(p)
+                }
+            })
+            .collect();
         rule_paths.extend(c.rules.iter().cloned());
         let encoding_name = c.encoding.clone().or(file.encoding);
         let encoding = match encoding_name {
             None => None,
             Some(n) => Some(crate::decode::encoding_for_label(&n).with_context(|| format!("unknown encoding `{n}` (try utf-8, gbk, gb18030, big5, utf-16le, shift_jis, windows-1252)"))?),
         };
-        let select = if c.select.is_empty() { file.select } else { c.select.clone() };
-        let ignore = if c.ignore.is_empty() { file.ignore } else { c.ignore.clone() };
-        let jobs = c.jobs.or(file.jobs).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let select = if c.select.is_empty() {
+            file.select
+        } else {
+            c.select.clone()
+        };
+        let ignore = if c.ignore.is_empty() {
+            file.ignore
+        } else {
+            c.ignore.clone()
+        };
+        let jobs = c
+            .jobs
+            .or(file.jobs)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         if jobs == 0 {
             bail!("--jobs must be at least 1");
         }
         Ok(Config {
             rule_paths,
             defaults: !(c.no_default_rules || file.no_default_rules),
-            selection: Selection { select: clean_ids(select), ignore: clean_ids(ignore) },
-            text_field: c.text_field.clone().or(file.text_field).unwrap_or_else(|| "text".into()),
+            selection: Selection {
+                select: clean_ids(select),
+                ignore: clean_ids(ignore),
+            },
+            text_field: c
+                .text_field
+                .clone()
+                .or(file.text_field)
+                .unwrap_or_else(|| "text".into()),
             encoding,
             jobs,
             jsonl: c.jsonl || file.jsonl,
@@ -102,10 +143,16 @@ impl Config {
     /// Load and compile the rules this configuration names.
     pub fn rule_set(&self) -> anyhow::Result<RuleSet> {
         let sources = rules::load_sources(&self.rule_paths, self.defaults)?;
-        let set = rules::build(&sources, &self.selection).map_err(|e| anyhow::anyhow!("{e}\nFix the rule file, or leave it out of --rules."))?;
+        let set = rules::build(&sources, &self.selection)
+            .map_err(|e| anyhow::anyhow!("{e}\nFix the rule file, or leave it out of --rules."))?;
         for id in self.selection.select.iter().chain(&self.selection.ignore) {
-            let all = rules::build(&sources, &Selection::default()).map_err(|e| anyhow::anyhow!("{e}"))?;
-            if !all.rules.iter().any(|r| r.id == *id || r.id.starts_with(&format!("{id}."))) {
+            let all = rules::build(&sources, &Selection::default())
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if !all
+                .rules
+                .iter()
+                .any(|r| r.id == *id || r.id.starts_with(&format!("{id}.")))
+            {
                 bail!("--select/--ignore: no rule or family `{id}` (see `docclean rules`)");
             }
         }
@@ -114,5 +161,8 @@ impl Config {
 }
 
 fn clean_ids(v: Vec<String>) -> Vec<String> {
-    v.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
+    v.into_iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
 }

@@ -52,7 +52,12 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
         };
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(Decoded { text: s.to_owned(), encoding: UTF_8.name(), bom: false, bad_bytes: 0 });
+        return Ok(Decoded {
+            text: s.to_owned(),
+            encoding: UTF_8.name(),
+            bom: false,
+            bad_bytes: 0,
+        });
     }
     if looks_binary(bytes) {
         return Err(NotText::Binary);
@@ -62,13 +67,22 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
 
 fn decode_with(enc: &'static Encoding, bytes: &[u8], bom: bool) -> Decoded {
     let (text, bad_bytes) = decode_counting(enc, bytes);
-    Decoded { text, encoding: enc.name(), bom, bad_bytes }
+    Decoded {
+        text,
+        encoding: enc.name(),
+        bom,
+        bad_bytes,
+    }
 }
 
 /// Decode and count how many input bytes were malformed.
 pub fn decode_counting(enc: &'static Encoding, bytes: &[u8]) -> (String, usize) {
     let mut decoder = enc.new_decoder_without_bom_handling();
-    let mut out = String::with_capacity(decoder.max_utf8_buffer_length_without_replacement(bytes.len()).unwrap_or(bytes.len() * 3));
+    let mut out = String::with_capacity(
+        decoder
+            .max_utf8_buffer_length_without_replacement(bytes.len())
+            .unwrap_or(bytes.len() * 3),
+    );
     let mut src = bytes;
     let mut bad = 0usize;
     loop {
@@ -105,7 +119,11 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
         // CJK-only UTF-16 has few NULs: accept when it decodes cleanly to plausible text.
         let le = decode_counting(UTF_16LE, bytes);
         let be = decode_counting(UTF_16BE, bytes);
-        let (enc, (text, bad)) = if plausibility(&le.0) >= plausibility(&be.0) { (UTF_16LE, le) } else { (UTF_16BE, be) };
+        let (enc, (text, bad)) = if plausibility(&le.0) >= plausibility(&be.0) {
+            (UTF_16LE, le)
+        } else {
+            (UTF_16BE, be)
+        };
         if bad == 0 && plausibility(&text) > 0.9 && !text.contains('\0') {
             return Some(enc);
         }
@@ -118,7 +136,10 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
 /// Control bytes other than tab/newline/CR/form feed/escape mark a binary file.
 fn looks_binary(bytes: &[u8]) -> bool {
     let sample = &bytes[..bytes.len().min(8192)];
-    let controls = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B)).count();
+    let controls = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B))
+        .count();
     controls * 100 > sample.len().max(1)
 }
 
@@ -142,7 +163,10 @@ pub fn plausibility(text: &str) -> f64 {
             }
         } else if is_cjk_punct(c) {
             good += 1.0;
-        } else if c == '\u{FFFD}' || ('\u{80}'..='\u{9F}').contains(&c) || ('\u{E000}'..='\u{F8FF}').contains(&c) {
+        } else if c == '\u{FFFD}'
+            || ('\u{80}'..='\u{9F}').contains(&c)
+            || ('\u{E000}'..='\u{F8FF}').contains(&c)
+        {
             // replacement, C1 controls, private use: never good
         } else if c.is_alphabetic() {
             good += 0.7;
@@ -201,7 +225,10 @@ mod tests {
     #[test]
     fn boms_and_utf8() {
         let d = decode("\u{FEFF}党员".as_bytes(), None).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding, d.bom), ("党员", "UTF-8", true));
+        assert_eq!(
+            (d.text.as_str(), d.encoding, d.bom),
+            ("党员", "UTF-8", true)
+        );
         let mut le = vec![0xFF, 0xFE];
         for u in "党员\r\n".encode_utf16() {
             le.extend_from_slice(&u.to_le_bytes());

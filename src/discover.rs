@@ -49,25 +49,43 @@ pub fn discover(inputs: &[PathBuf], out: Option<&Path>) -> Result<Discovered, Di
     let out_canon = out.map(canonical);
     let mut found = Discovered::default();
     for input in inputs {
-        let meta = std::fs::symlink_metadata(input).map_err(|_| DiscoverError::Missing(input.display().to_string()))?;
+        let meta = std::fs::symlink_metadata(input)
+            .map_err(|_| DiscoverError::Missing(input.display().to_string()))?;
         if let Some(oc) = &out_canon {
             if &canonical(input) == oc {
                 return Err(DiscoverError::OutIsInput(input.display().to_string()));
             }
         }
         if meta.is_file() || (meta.file_type().is_symlink() && input.is_file()) {
-            let name = input.file_name().map(PathBuf::from).unwrap_or_else(|| input.clone());
-            found.items.push(WorkItem { path: input.clone(), rel: name });
+            let name = input
+                .file_name()
+                .map(PathBuf::from)
+                .unwrap_or_else(|| input.clone());
+            found.items.push(WorkItem {
+                path: input.clone(),
+                rel: name,
+            });
             continue;
         }
-        let walker = WalkDir::new(input).follow_links(false).sort_by_file_name().into_iter();
+        let walker = WalkDir::new(input)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter();
         let mut it = walker;
         while let Some(entry) = it.next() {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    let p = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| input.display().to_string());
-                    found.errors.push((p, e.io_error().map(|io| io.to_string()).unwrap_or_else(|| e.to_string())));
+                    let p = e
+                        .path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|| input.display().to_string());
+                    found.errors.push((
+                        p,
+                        e.io_error()
+                            .map(|io| io.to_string())
+                            .unwrap_or_else(|| e.to_string()),
+                    ));
                     continue;
                 }
             };
@@ -87,20 +105,33 @@ pub fn discover(inputs: &[PathBuf], out: Option<&Path>) -> Result<Discovered, Di
             if !ft.is_file() {
                 continue;
             }
-            let rel = entry.path().strip_prefix(input).unwrap_or(entry.path()).to_path_buf();
-            found.items.push(WorkItem { path: entry.path().to_path_buf(), rel });
+            let rel = entry
+                .path()
+                .strip_prefix(input)
+                .unwrap_or(entry.path())
+                .to_path_buf();
+            found.items.push(WorkItem {
+                path: entry.path().to_path_buf(),
+                rel,
+            });
         }
     }
     let mut seen: BTreeMap<&Path, &Path> = BTreeMap::new();
     for item in &found.items {
         if let Some(prev) = seen.insert(&item.rel, &item.path) {
             if canonical(prev) != canonical(&item.path) {
-                return Err(DiscoverError::Collision { a: prev.display().to_string(), b: item.path.display().to_string(), rel: item.rel.display().to_string() });
+                return Err(DiscoverError::Collision {
+                    a: prev.display().to_string(),
+                    b: item.path.display().to_string(),
+                    rel: item.rel.display().to_string(),
+                });
             }
         }
     }
     // The same file named twice is processed once.
-    found.items.sort_by(|a, b| a.rel.cmp(&b.rel).then(a.path.cmp(&b.path)));
+    found
+        .items
+        .sort_by(|a, b| a.rel.cmp(&b.rel).then(a.path.cmp(&b.path)));
     found.items.dedup_by(|a, b| a.rel == b.rel);
     Ok(found)
 }
@@ -110,7 +141,13 @@ pub fn shard(items: Vec<WorkItem>, k: usize, n: usize) -> Vec<WorkItem> {
     items
         .into_iter()
         .filter(|it| {
-            let h = it.rel.to_string_lossy().bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3));
+            let h = it
+                .rel
+                .to_string_lossy()
+                .bytes()
+                .fold(0xcbf29ce484222325u64, |h, b| {
+                    (h ^ b as u64).wrapping_mul(0x100000001b3)
+                });
             (h % n as u64) as usize == k - 1
         })
         .collect()

@@ -26,7 +26,11 @@ pub struct LearnOptions {
 
 impl Default for LearnOptions {
     fn default() -> Self {
-        LearnOptions { min_documents: 3, zone_lines: 8, min_score: 2 }
+        LearnOptions {
+            min_documents: 3,
+            zone_lines: 8,
+            min_score: 2,
+        }
     }
 }
 
@@ -61,9 +65,15 @@ fn hash_line(norm: &str) -> u64 {
 }
 
 /// The zone lines of a document that carry advertising evidence, normalised.
-pub fn candidate_lines(text: &str, opts: &LearnOptions, score: &dyn Fn(&str) -> i32) -> Vec<String> {
+pub fn candidate_lines(
+    text: &str,
+    opts: &LearnOptions,
+    score: &dyn Fn(&str) -> i32,
+) -> Vec<String> {
     let spans = line_spans(text);
-    let non_blank: Vec<usize> = (0..spans.len()).filter(|&i| !is_blank(&text[spans[i].start..spans[i].end])).collect();
+    let non_blank: Vec<usize> = (0..spans.len())
+        .filter(|&i| !is_blank(&text[spans[i].start..spans[i].end]))
+        .collect();
     let n = non_blank.len();
     let mut out: Vec<String> = Vec::new();
     for (rank, &i) in non_blank.iter().enumerate() {
@@ -82,7 +92,12 @@ pub fn candidate_lines(text: &str, opts: &LearnOptions, score: &dyn Fn(&str) -> 
 }
 
 /// Count one document.
-pub fn count_document(counts: &mut Counts, text: &str, opts: &LearnOptions, score: &dyn Fn(&str) -> i32) {
+pub fn count_document(
+    counts: &mut Counts,
+    text: &str,
+    opts: &LearnOptions,
+    score: &dyn Fn(&str) -> i32,
+) {
     counts.documents += 1;
     for l in candidate_lines(text, opts, score) {
         *counts.map.entry(hash_line(&l)).or_default() += 1;
@@ -91,11 +106,22 @@ pub fn count_document(counts: &mut Counts, text: &str, opts: &LearnOptions, scor
 
 /// Hashes that crossed the threshold.
 pub fn winners(counts: &Counts, opts: &LearnOptions) -> HashMap<u64, u64> {
-    counts.map.iter().filter(|(_, &v)| v >= opts.min_documents).map(|(&k, &v)| (k, v)).collect()
+    counts
+        .map
+        .iter()
+        .filter(|(_, &v)| v >= opts.min_documents)
+        .map(|(&k, &v)| (k, v))
+        .collect()
 }
 
 /// Second pass: the text of winning lines found in one document.
-pub fn collect_text(found: &mut HashMap<u64, String>, text: &str, win: &HashMap<u64, u64>, opts: &LearnOptions, score: &dyn Fn(&str) -> i32) {
+pub fn collect_text(
+    found: &mut HashMap<u64, String>,
+    text: &str,
+    win: &HashMap<u64, u64>,
+    opts: &LearnOptions,
+    score: &dyn Fn(&str) -> i32,
+) {
     if found.len() == win.len() {
         return;
     }
@@ -109,7 +135,13 @@ pub fn collect_text(found: &mut HashMap<u64, String>, text: &str, win: &HashMap<
 
 /// The learned lines, most frequent first, then by text.
 pub fn finish(win: &HashMap<u64, u64>, found: HashMap<u64, String>) -> Vec<LearnedLine> {
-    let mut v: Vec<LearnedLine> = found.into_iter().map(|(h, line)| LearnedLine { line, documents: win[&h] }).collect();
+    let mut v: Vec<LearnedLine> = found
+        .into_iter()
+        .map(|(h, line)| LearnedLine {
+            line,
+            documents: win[&h],
+        })
+        .collect();
     v.sort_by(|a, b| b.documents.cmp(&a.documents).then(a.line.cmp(&b.line)));
     v
 }
@@ -122,14 +154,22 @@ pub fn to_rule_file(lines: &[LearnedLine], documents: u64) -> String {
          # Each line recurred in head/tail zones of many documents and carries advertising\n\
          # evidence. Review it, commit it, and pass it back with --rules.\n\n"
     ));
-    s.push_str("[[rule]]\nid = \"boilerplate.learned\"\nkind = \"boilerplate\"\nstage = \"boilerplate\"\n");
+    s.push_str(
+        "[[rule]]\nid = \"boilerplate.learned\"\nkind = \"boilerplate\"\nstage = \"boilerplate\"\n",
+    );
     s.push_str("description = \"Advertising lines learned from the corpus (digits and whitespace folded)\"\n");
     s.push_str("lines = [\n");
     for l in lines {
         s.push_str(&format!("  {},\n", toml_string(&l.line)));
     }
     s.push_str("]\ndocuments = [");
-    s.push_str(&lines.iter().map(|l| l.documents.to_string()).collect::<Vec<_>>().join(", "));
+    s.push_str(
+        &lines
+            .iter()
+            .map(|l| l.documents.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
     s.push_str("]\n");
     s
 }

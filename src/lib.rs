@@ -21,6 +21,12 @@ pub use rules::{RuleSet, Selection};
 pub fn clean_text(text: &str) -> String {
     use std::sync::OnceLock;
     static SET: OnceLock<RuleSet> = OnceLock::new();
-    let set = SET.get_or_init(|| rules::build(&rules::load_sources(&[], true).expect("embedded rules"), &Selection::default()).expect("default rules compile"));
+    let set = SET.get_or_init(|| {
+        rules::build(
+            &rules::load_sources(&[], true).expect("embedded rules"),
+            &Selection::default(),
+        )
+        .expect("default rules compile")
+    });
     Pipeline::new(set).clean(text).0.into_owned()
 }

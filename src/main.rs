@@ -3,7 +3,9 @@
 //! example failed, 2 errors (usage, bad rules, unreadable inputs).
 
 use clap::Parser;
-use docclean::cli::{CheckArgs, Cli, CleanArgs, Command, Common, LearnArgs, ReportAction, RulesAction};
+use docclean::cli::{
+    CheckArgs, CleanArgs, Cli, Command, Common, LearnArgs, ReportAction, RulesAction,
+};
 use docclean::config::Config;
 use docclean::discover::{discover, shard, WorkItem};
 use docclean::learn::{self, LearnOptions, LearnedLine};
@@ -41,24 +43,39 @@ fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn thread_pool(jobs: usize) -> anyhow::Result<()> {
     // A second call (tests in one process) keeps the first pool.
-    let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build_global();
     Ok(())
 }
 
 /// Discover inputs and apply --shard; usage errors (missing input, collisions) come back as Err.
-fn work_items(cfg: &Config, inputs: &[PathBuf], out: Option<&Path>) -> anyhow::Result<(Vec<WorkItem>, Tally)> {
+fn work_items(
+    cfg: &Config,
+    inputs: &[PathBuf],
+    out: Option<&Path>,
+) -> anyhow::Result<(Vec<WorkItem>, Tally)> {
     let found = discover(inputs, out)?;
     let mut pre = Tally::default();
     for (path, msg) in found.errors {
-        pre.errors.push(ErrorEntry { path, message: format!("cannot read: {msg}") });
+        pre.errors.push(ErrorEntry {
+            path,
+            message: format!("cannot read: {msg}"),
+        });
     }
     for path in found.links {
-        pre.skipped.push(Skipped { path, reason: "symbolic link (not followed)".into() });
+        pre.skipped.push(Skipped {
+            path,
+            reason: "symbolic link (not followed)".into(),
+        });
     }
     let items = match cfg.shard {
         Some((k, n)) => shard(found.items, k, n),
@@ -72,18 +89,33 @@ fn progress(cfg: &Config, len: usize) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let pb = ProgressBar::new(len as u64);
-    pb.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed_precise} eta {eta}").unwrap());
+    pb.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed_precise} eta {eta}")
+            .unwrap(),
+    );
     pb
 }
 
-fn finish(cfg: &Config, set: &RuleSet, tally: Tally, started: Instant, learned: Vec<LearnedLine>) -> anyhow::Result<Report> {
+fn finish(
+    cfg: &Config,
+    set: &RuleSet,
+    tally: Tally,
+    started: Instant,
+    learned: Vec<LearnedLine>,
+) -> anyhow::Result<Report> {
     let wall = started.elapsed().as_secs_f64();
-    let timings = Timings { wall_seconds: wall, input_bytes: tally.input_bytes, mb_per_second: tally.input_bytes as f64 / 1e6 / wall.max(1e-9), threads: cfg.jobs };
+    let timings = Timings {
+        wall_seconds: wall,
+        input_bytes: tally.input_bytes,
+        mb_per_second: tally.input_bytes as f64 / 1e6 / wall.max(1e-9),
+        threads: cfg.jobs,
+    };
     let mut report = tally.into_report(set, timings);
     report.boilerplate = learned;
     if let Some(path) = &cfg.report {
         let json = serde_json::to_string_pretty(&report)?;
-        run::write_atomic(path, format!("{json}\n").as_bytes(), None).map_err(|e| anyhow::anyhow!("report: {e}"))?;
+        run::write_atomic(path, format!("{json}\n").as_bytes(), None)
+            .map_err(|e| anyhow::anyhow!("report: {e}"))?;
     }
     if !cfg.quiet {
         eprint!("{}", report.table());
@@ -99,19 +131,30 @@ fn finish(cfg: &Config, set: &RuleSet, tally: Tally, started: Instant, learned: 
             }
         }
         if report.warnings.len() > 20 {
-            eprintln!("docclean: … and {} more warnings (see --report)", report.warnings.len() - 20);
+            eprintln!(
+                "docclean: … and {} more warnings (see --report)",
+                report.warnings.len() - 20
+            );
         }
     }
     Ok(report)
 }
 
-fn learn_rules(cfg: &Config, set: &RuleSet, items: &[WorkItem], opts: &LearnOptions, run_opts: &RunOptions) -> (Vec<LearnedLine>, u64) {
+fn learn_rules(
+    cfg: &Config,
+    set: &RuleSet,
+    items: &[WorkItem],
+    opts: &LearnOptions,
+    run_opts: &RunOptions,
+) -> (Vec<LearnedLine>, u64) {
     let score = |l: &str| set.advert_score(l);
     let counts = items
         .par_iter()
         .map(|item| {
             let mut c = learn::Counts::default();
-            run::documents_of(item, run_opts, &mut |t| learn::count_document(&mut c, t, opts, &score));
+            run::documents_of(item, run_opts, &mut |t| {
+                learn::count_document(&mut c, t, opts, &score)
+            });
             c
         })
         .reduce(learn::Counts::default, learn::Counts::merge);
@@ -123,7 +166,9 @@ fn learn_rules(cfg: &Config, set: &RuleSet, items: &[WorkItem], opts: &LearnOpti
         .par_iter()
         .map(|item| {
             let mut f = std::collections::HashMap::new();
-            run::documents_of(item, run_opts, &mut |t| learn::collect_text(&mut f, t, &win, opts, &score));
+            run::documents_of(item, run_opts, &mut |t| {
+                learn::collect_text(&mut f, t, &win, opts, &score)
+            });
             f
         })
         .reduce(std::collections::HashMap::new, |mut a, b| {
@@ -137,7 +182,12 @@ fn learn_rules(cfg: &Config, set: &RuleSet, items: &[WorkItem], opts: &LearnOpti
 }
 
 fn run_options(cfg: &Config, output: Output) -> RunOptions {
-    RunOptions { output, text_field: cfg.text_field.clone(), encoding: cfg.encoding, force_jsonl: cfg.jsonl }
+    RunOptions {
+        output,
+        text_field: cfg.text_field.clone(),
+        encoding: cfg.encoding,
+        force_jsonl: cfg.jsonl,
+    }
 }
 
 fn clean(a: CleanArgs) -> anyhow::Result<u8> {
@@ -156,8 +206,12 @@ fn clean(a: CleanArgs) -> anyhow::Result<u8> {
     }
     let output = match (&a.out, a.in_place) {
         (Some(dir), false) => Output::Dir(dir.clone()),
-        (None, true) => Output::InPlace { backup: a.backup.clone() },
-        _ => anyhow::bail!("say where the cleaned text goes: --out DIR, or --in-place to replace the inputs"),
+        (None, true) => Output::InPlace {
+            backup: a.backup.clone(),
+        },
+        _ => anyhow::bail!(
+            "say where the cleaned text goes: --out DIR, or --in-place to replace the inputs"
+        ),
     };
     let (items, pre) = work_items(&cfg, &a.inputs, a.out.as_deref())?;
     let opts = run_options(&cfg, output);
@@ -167,7 +221,10 @@ fn clean(a: CleanArgs) -> anyhow::Result<u8> {
         if !lines.is_empty() {
             let text = learn::to_rule_file(&lines, docs);
             let mut sources = rules::load_sources(&cfg.rule_paths, cfg.defaults)?;
-            sources.push(RuleSource { path: "<learned>".into(), text });
+            sources.push(RuleSource {
+                path: "<learned>".into(),
+                text,
+            });
             set = rules::build(&sources, &cfg.selection)?;
         }
         learned = lines;
@@ -198,8 +255,17 @@ fn check(a: CheckArgs) -> anyhow::Result<u8> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for (path, entry) in &changed {
-        let (rules, diff): (Vec<&String>, Vec<&String>) = entry.iter().partition(|s| !s.contains('\n'));
-        writeln!(out, "{path}: {}", rules.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))?;
+        let (rules, diff): (Vec<&String>, Vec<&String>) =
+            entry.iter().partition(|s| !s.contains('\n'));
+        writeln!(
+            out,
+            "{path}: {}",
+            rules
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
         for d in diff {
             write!(out, "{d}")?;
         }
@@ -224,8 +290,18 @@ fn rules_cmd(action: Option<RulesAction>, common: &Common) -> anyhow::Result<u8>
             let mut out = stdout.lock();
             let w = set.rules.iter().map(|r| r.id.len()).max().unwrap_or(4);
             for r in &set.rules {
-                let action = if r.action == rules::Action::Report { " (report only)" } else { "" };
-                writeln!(out, "{:<w$}  {:<11}  {}{action}", r.id, r.stage.name(), r.description)?;
+                let action = if r.action == rules::Action::Report {
+                    " (report only)"
+                } else {
+                    ""
+                };
+                writeln!(
+                    out,
+                    "{:<w$}  {:<11}  {}{action}",
+                    r.id,
+                    r.stage.name(),
+                    r.description
+                )?;
             }
             Ok(0)
         }
@@ -234,7 +310,10 @@ fn rules_cmd(action: Option<RulesAction>, common: &Common) -> anyhow::Result<u8>
             let set = cfg.rule_set()?;
             let (passed, failures) = rules::test_examples(&set);
             for f in &failures {
-                eprintln!("FAIL {} ({}): {}\n  input:    {:?}\n  expected: {:?}\n  got:      {:?}", f.rule, f.source, f.why, f.input, f.expected, f.got);
+                eprintln!(
+                    "FAIL {} ({}): {}\n  input:    {:?}\n  expected: {:?}\n  got:      {:?}",
+                    f.rule, f.source, f.why, f.input, f.expected, f.got
+                );
             }
             println!("rule examples: {passed} passed, {} failed", failures.len());
             Ok(if failures.is_empty() { 0 } else { 1 })
@@ -247,13 +326,22 @@ fn learn_cmd(a: LearnArgs) -> anyhow::Result<u8> {
     let set = cfg.rule_set()?;
     thread_pool(cfg.jobs)?;
     let (items, _) = work_items(&cfg, &a.inputs, None)?;
-    let opts = LearnOptions { min_documents: a.min_documents, zone_lines: a.zone_lines, min_score: a.min_score };
+    let opts = LearnOptions {
+        min_documents: a.min_documents,
+        zone_lines: a.zone_lines,
+        min_score: a.min_score,
+    };
     let run_opts = run_options(&cfg, Output::Check { diff: false });
     let (lines, docs) = learn_rules(&cfg, &set, &items, &opts, &run_opts);
     let text = learn::to_rule_file(&lines, docs);
-    run::write_atomic(&a.save_boilerplate, text.as_bytes(), None).map_err(|e| anyhow::anyhow!(e))?;
+    run::write_atomic(&a.save_boilerplate, text.as_bytes(), None)
+        .map_err(|e| anyhow::anyhow!(e))?;
     if !cfg.quiet {
-        eprintln!("learned {} line(s) from {docs} documents → {}", lines.len(), a.save_boilerplate.display());
+        eprintln!(
+            "learned {} line(s) from {docs} documents → {}",
+            lines.len(),
+            a.save_boilerplate.display()
+        );
         for l in lines.iter().take(20) {
             eprintln!("  {:>6}  {}", l.documents, l.line);
         }
@@ -264,8 +352,10 @@ fn learn_cmd(a: LearnArgs) -> anyhow::Result<u8> {
 fn merge_reports(paths: &[PathBuf]) -> anyhow::Result<u8> {
     let mut reports = Vec::new();
     for p in paths {
-        let text = std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
-        let r: Report = serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: not a docclean report: {e}", p.display()))?;
+        let text =
+            std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+        let r: Report = serde_json::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("{}: not a docclean report: {e}", p.display()))?;
         reports.push(r);
     }
     let merged = Report::merge(reports)?;

@@ -12,7 +12,11 @@ pub struct DocOutcome {
 
 impl DocOutcome {
     pub fn changed_rules<'a>(&'a self, set: &'a RuleSet) -> impl Iterator<Item = &'a str> + 'a {
-        set.rules.iter().zip(&self.hits).filter(|(r, h)| r.action == Action::Fix && h.changes > 0).map(|(r, _)| r.id.as_str())
+        set.rules
+            .iter()
+            .zip(&self.hits)
+            .filter(|(r, h)| r.action == Action::Fix && h.changes > 0)
+            .map(|(r, _)| r.id.as_str())
     }
 }
 
@@ -28,7 +32,9 @@ impl<'a> Pipeline<'a> {
     /// Clean one document.
     pub fn clean<'t>(&self, text: &'t str) -> (Cow<'t, str>, DocOutcome) {
         let mut cur: Cow<'t, str> = Cow::Borrowed(text);
-        let mut outcome = DocOutcome { hits: vec![RuleHits::default(); self.set.rules.len()] };
+        let mut outcome = DocOutcome {
+            hits: vec![RuleHits::default(); self.set.rules.len()],
+        };
         for (rule, hits) in self.set.rules.iter().zip(outcome.hits.iter_mut()) {
             if let Some(next) = rule.run(&cur, hits) {
                 cur = Cow::Owned(next);
@@ -52,7 +58,8 @@ mod tests {
     fn stages_compose() {
         let set = default_set();
         let p = Pipeline::new(&set);
-        let (out, _) = p.clean("深入学习贯彻D##paidbegin##的二十大精神，庭院%2B&ldquo;美&rdquo;\u{200B}\r\n");
+        let (out, _) =
+            p.clean("深入学习贯彻D##paidbegin##的二十大精神，庭院%2B&ldquo;美&rdquo;\u{200B}\r\n");
         assert_eq!(out, "深入学习贯彻党的二十大精神，庭院+“美”\n");
     }
 

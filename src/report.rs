@@ -124,7 +124,10 @@ pub struct RuleTally {
 
 impl Tally {
     pub fn new(n_rules: usize) -> Self {
-        Tally { rules: vec![RuleTally::default(); n_rules], ..Default::default() }
+        Tally {
+            rules: vec![RuleTally::default(); n_rules],
+            ..Default::default()
+        }
     }
 
     /// Add one document's outcome.
@@ -150,11 +153,20 @@ impl Tally {
             t.chars_added += h.chars_added;
             for (before, after) in &h.examples {
                 if t.examples.len() < MAX_EXAMPLES {
-                    t.examples.push(Example { path: path.to_owned(), before: before.clone(), after: after.clone() });
+                    t.examples.push(Example {
+                        path: path.to_owned(),
+                        before: before.clone(),
+                        after: after.clone(),
+                    });
                 }
             }
             if set.rules[i].action == crate::rules::Action::Report {
-                self.damage.push(Damage { path: path.to_owned(), rule: set.rules[i].id.clone(), count: h.changes, lines: h.lines.clone() });
+                self.damage.push(Damage {
+                    path: path.to_owned(),
+                    rule: set.rules[i].id.clone(),
+                    count: h.changes,
+                    lines: h.lines.clone(),
+                });
             }
         }
     }
@@ -196,7 +208,12 @@ impl Tally {
         let rules = set
             .rules
             .iter()
-            .zip(self.rules.iter().cloned().chain(std::iter::repeat(RuleTally::default())))
+            .zip(
+                self.rules
+                    .iter()
+                    .cloned()
+                    .chain(std::iter::repeat(RuleTally::default())),
+            )
             .map(|(r, t)| RuleReport {
                 id: r.id.clone(),
                 stage: r.stage.name().to_owned(),
@@ -236,7 +253,9 @@ impl Report {
     /// Combine reports of runs over disjoint inputs (shards), in the order given.
     pub fn merge(reports: Vec<Report>) -> anyhow::Result<Report> {
         let mut it = reports.into_iter();
-        let Some(mut acc) = it.next() else { anyhow::bail!("no reports to merge") };
+        let Some(mut acc) = it.next() else {
+            anyhow::bail!("no reports to merge")
+        };
         for r in it {
             if r.rules_hash != acc.rules_hash {
                 anyhow::bail!("reports were made with different rules ({} vs {}): merging them would mix counts", acc.rules_hash, r.rules_hash);
@@ -273,9 +292,11 @@ impl Report {
         }
         acc.skipped.sort_by(|a, b| a.path.cmp(&b.path));
         acc.errors.sort_by(|a, b| a.path.cmp(&b.path));
-        acc.warnings.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        acc.warnings
+            .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
         acc.decode_losses.sort_by(|a, b| a.path.cmp(&b.path));
-        acc.damage.sort_by(|a, b| (&a.path, &a.rule).cmp(&(&b.path, &b.rule)));
+        acc.damage
+            .sort_by(|a, b| (&a.path, &a.rule).cmp(&(&b.path, &b.rule)));
         acc.timings.mb_per_second = 0.0;
         Ok(acc)
     }
@@ -283,14 +304,30 @@ impl Report {
     /// The table printed on stderr at the end of a run.
     pub fn table(&self) -> String {
         let mut s = String::new();
-        let width = self.rules.iter().map(|r| r.id.len()).max().unwrap_or(4).max(4);
-        s.push_str(&format!("{:<width$}  {:>8}  {:>9}\n", "rule", "files", "changes"));
+        let width = self
+            .rules
+            .iter()
+            .map(|r| r.id.len())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        s.push_str(&format!(
+            "{:<width$}  {:>8}  {:>9}\n",
+            "rule", "files", "changes"
+        ));
         for r in &self.rules {
             if r.changes == 0 {
                 continue;
             }
-            let note = if r.action == "report" { "  (reported, not changed)" } else { "" };
-            s.push_str(&format!("{:<width$}  {:>8}  {:>9}{note}\n", r.id, r.documents, r.changes));
+            let note = if r.action == "report" {
+                "  (reported, not changed)"
+            } else {
+                ""
+            };
+            s.push_str(&format!(
+                "{:<width$}  {:>8}  {:>9}{note}\n",
+                r.id, r.documents, r.changes
+            ));
         }
         s.push_str(&format!(
             "{} files, {} documents, {} changed, {} skipped, {} warnings, {} errors\n",

@@ -37,11 +37,17 @@ pub struct RunOptions {
 const JSONL_BATCH_BYTES: usize = 8 << 20;
 
 pub fn is_jsonl(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
 }
 
 /// Process all items; `tick` is called after each.
-pub fn run_items(set: &RuleSet, items: &[WorkItem], opts: &RunOptions, tick: &(dyn Fn() + Sync)) -> Tally {
+pub fn run_items(
+    set: &RuleSet,
+    items: &[WorkItem],
+    opts: &RunOptions,
+    tick: &(dyn Fn() + Sync),
+) -> Tally {
     let n = set.rules.len();
     items
         .par_iter()
@@ -56,7 +62,10 @@ pub fn run_items(set: &RuleSet, items: &[WorkItem], opts: &RunOptions, tick: &(d
 fn error_tally(n: usize, path: &str, message: String) -> Tally {
     let mut t = Tally::new(n);
     t.files = 1;
-    t.errors.push(ErrorEntry { path: path.to_owned(), message });
+    t.errors.push(ErrorEntry {
+        path: path.to_owned(),
+        message,
+    });
     t
 }
 
@@ -78,18 +87,31 @@ fn process_item(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Tally {
     let decoded = match decode(&bytes, opts.encoding) {
         Ok(d) => d,
         Err(why) => {
-            tally.skipped.push(Skipped { path: display, reason: why.to_string() });
+            tally.skipped.push(Skipped {
+                path: display,
+                reason: why.to_string(),
+            });
             return tally;
         }
     };
-    *tally.encodings.entry(decoded.encoding.to_owned()).or_default() += 1;
+    *tally
+        .encodings
+        .entry(decoded.encoding.to_owned())
+        .or_default() += 1;
     if decoded.bad_bytes > 0 {
         tally.warnings.push(Warning {
             path: display.clone(),
             line: None,
-            message: format!("{} byte(s) could not be decoded as {} and became U+FFFD", decoded.bad_bytes, decoded.encoding),
+            message: format!(
+                "{} byte(s) could not be decoded as {} and became U+FFFD",
+                decoded.bad_bytes, decoded.encoding
+            ),
         });
-        tally.decode_losses.push(DecodeLoss { path: display.clone(), encoding: decoded.encoding.to_owned(), bad_bytes: decoded.bad_bytes as u64 });
+        tally.decode_losses.push(DecodeLoss {
+            path: display.clone(),
+            encoding: decoded.encoding.to_owned(),
+            bad_bytes: decoded.bad_bytes as u64,
+        });
     }
     let pipeline = Pipeline::new(set);
     let (cleaned, outcome) = pipeline.clean(&decoded.text);
@@ -118,34 +140,54 @@ fn process_item(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Tally {
         }
     };
     if let Err(e) = result {
-        tally.errors.push(ErrorEntry { path: display, message: e });
+        tally.errors.push(ErrorEntry {
+            path: display,
+            message: e,
+        });
     }
     tally
 }
 
 /// A unified diff of one document, for `check --diff`.
 pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
-    similar::TextDiff::from_lines(old, new).unified_diff().context_radius(1).header(path, &format!("{path} (cleaned)")).to_string()
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(1)
+        .header(path, &format!("{path} (cleaned)"))
+        .to_string()
 }
 
 /// Write `data` to `dest` through a temporary file in the same directory, then rename.
 pub fn write_atomic(dest: &Path, data: &[u8], backup: Option<&str>) -> Result<(), String> {
-    let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    let parent = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)
+        .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     if dest.is_dir() {
-        return Err(format!("output collision: {} is a directory", dest.display()));
+        return Err(format!(
+            "output collision: {} is a directory",
+            dest.display()
+        ));
     }
-    let mut tmp = tempfile::Builder::new().prefix(".docclean-").tempfile_in(parent).map_err(|e| format!("cannot write in {}: {e}", parent.display()))?;
-    tmp.write_all(data).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".docclean-")
+        .tempfile_in(parent)
+        .map_err(|e| format!("cannot write in {}: {e}", parent.display()))?;
+    tmp.write_all(data)
+        .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
     if let Some(suffix) = backup {
         let mut b = dest.as_os_str().to_owned();
         b.push(suffix);
-        std::fs::copy(dest, PathBuf::from(b)).map_err(|e| format!("cannot back up {}: {e}", dest.display()))?;
+        std::fs::copy(dest, PathBuf::from(b))
+            .map_err(|e| format!("cannot back up {}: {e}", dest.display()))?;
     }
     if let Ok(meta) = std::fs::metadata(dest) {
         let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
     }
-    tmp.persist(dest).map_err(|e| format!("cannot replace {}: {}", dest.display(), e.error))?;
+    tmp.persist(dest)
+        .map_err(|e| format!("cannot replace {}: {}", dest.display(), e.error))?;
     Ok(())
 }
 
@@ -156,7 +198,13 @@ struct LineResult {
 }
 
 /// Clean the text field of one JSONL line, keeping every other byte.
-fn clean_jsonl_line(set: &RuleSet, path: &str, line_no: u64, raw: &[u8], opts: &RunOptions) -> LineResult {
+fn clean_jsonl_line(
+    set: &RuleSet,
+    path: &str,
+    line_no: u64,
+    raw: &[u8],
+    opts: &RunOptions,
+) -> LineResult {
     let n = set.rules.len();
     let mut tally = Tally::new(n);
     let body = raw.strip_suffix(b"\n").unwrap_or(raw);
@@ -170,23 +218,46 @@ fn clean_jsonl_line(set: &RuleSet, path: &str, line_no: u64, raw: &[u8], opts: &
         return passthrough(tally);
     }
     let warn = |mut tally: Tally, message: String| {
-        tally.warnings.push(Warning { path: path.to_owned(), line: Some(line_no), message });
+        tally.warnings.push(Warning {
+            path: path.to_owned(),
+            line: Some(line_no),
+            message,
+        });
         passthrough(tally)
     };
     let Ok(line) = std::str::from_utf8(body) else {
-        return warn(tally, "line is not valid UTF-8: passed through unchanged".into());
+        return warn(
+            tally,
+            "line is not valid UTF-8: passed through unchanged".into(),
+        );
     };
     let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
     let fields: indexmap::IndexMap<&str, &RawValue> = match serde_json::from_str(line) {
         Ok(f) => f,
-        Err(e) => return warn(tally, format!("not a JSON object ({e}): passed through unchanged")),
+        Err(e) => {
+            return warn(
+                tally,
+                format!("not a JSON object ({e}): passed through unchanged"),
+            )
+        }
     };
     let Some(raw_text) = fields.get(opts.text_field.as_str()) else {
-        return warn(tally, format!("no `{}` field: passed through unchanged", opts.text_field));
+        return warn(
+            tally,
+            format!("no `{}` field: passed through unchanged", opts.text_field),
+        );
     };
     let text: String = match serde_json::from_str(raw_text.get()) {
         Ok(t) => t,
-        Err(_) => return warn(tally, format!("`{}` is not a string: passed through unchanged", opts.text_field)),
+        Err(_) => {
+            return warn(
+                tally,
+                format!(
+                    "`{}` is not a string: passed through unchanged",
+                    opts.text_field
+                ),
+            )
+        }
     };
     let doc_path = format!("{path}:{line_no}");
     let (cleaned, outcome) = Pipeline::new(set).clean(&text);
@@ -207,14 +278,24 @@ fn clean_jsonl_line(set: &RuleSet, path: &str, line_no: u64, raw: &[u8], opts: &
     let end = start + raw_text.get().len();
     let mut out = Vec::with_capacity(line.len() + 16);
     out.extend_from_slice(line[..start].as_bytes());
-    out.extend_from_slice(serde_json::to_string(cleaned.as_ref()).expect("string serialises").as_bytes());
+    out.extend_from_slice(
+        serde_json::to_string(cleaned.as_ref())
+            .expect("string serialises")
+            .as_bytes(),
+    );
     out.extend_from_slice(line[end..].as_bytes());
     out.push(b'\n');
     LineResult { out, tally }
 }
 
 /// Stream JSONL from `reader` to `writer` in batches cleaned in parallel.
-pub fn process_jsonl_stream(set: &RuleSet, path: &str, reader: &mut dyn BufRead, writer: &mut dyn Write, opts: &RunOptions) -> std::io::Result<Tally> {
+pub fn process_jsonl_stream(
+    set: &RuleSet,
+    path: &str,
+    reader: &mut dyn BufRead,
+    writer: &mut dyn Write,
+    opts: &RunOptions,
+) -> std::io::Result<Tally> {
     let n = set.rules.len();
     let mut tally = Tally::new(n);
     let mut line_no = 0u64;
@@ -235,7 +316,11 @@ pub fn process_jsonl_stream(set: &RuleSet, path: &str, reader: &mut dyn BufRead,
         tally.input_bytes += size as u64;
         let base = line_no;
         line_no += batch.len() as u64;
-        let results: Vec<LineResult> = batch.par_iter().enumerate().map(|(i, raw)| clean_jsonl_line(set, path, base + i as u64 + 1, raw, opts)).collect();
+        let results: Vec<LineResult> = batch
+            .par_iter()
+            .enumerate()
+            .map(|(i, raw)| clean_jsonl_line(set, path, base + i as u64 + 1, raw, opts))
+            .collect();
         for r in results {
             writer.write_all(&r.out)?;
             tally = tally.merge(r.tally);
@@ -250,31 +335,62 @@ fn process_jsonl_file(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Resu
     let file = std::fs::File::open(&item.path).map_err(|e| format!("cannot read: {e}"))?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let mut tally = match &opts.output {
-        Output::Check { .. } => process_jsonl_stream(set, &display, &mut reader, &mut std::io::sink(), opts).map_err(|e| format!("cannot read: {e}"))?,
-        Output::Dir(dir) => jsonl_to_file(set, &display, &mut reader, &dir.join(&item.rel), None, opts)?,
-        Output::InPlace { backup } => jsonl_to_file(set, &display, &mut reader, &item.path, backup.as_deref(), opts)?,
+        Output::Check { .. } => {
+            process_jsonl_stream(set, &display, &mut reader, &mut std::io::sink(), opts)
+                .map_err(|e| format!("cannot read: {e}"))?
+        }
+        Output::Dir(dir) => {
+            jsonl_to_file(set, &display, &mut reader, &dir.join(&item.rel), None, opts)?
+        }
+        Output::InPlace { backup } => jsonl_to_file(
+            set,
+            &display,
+            &mut reader,
+            &item.path,
+            backup.as_deref(),
+            opts,
+        )?,
     };
     tally.files = 1;
     *tally.encodings.entry("UTF-8".into()).or_default() += 1;
     Ok(tally)
 }
 
-fn jsonl_to_file(set: &RuleSet, display: &str, reader: &mut dyn BufRead, dest: &Path, backup: Option<&str>, opts: &RunOptions) -> Result<Tally, String> {
-    let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-    let tmp = tempfile::Builder::new().prefix(".docclean-").tempfile_in(parent).map_err(|e| format!("cannot write in {}: {e}", parent.display()))?;
+fn jsonl_to_file(
+    set: &RuleSet,
+    display: &str,
+    reader: &mut dyn BufRead,
+    dest: &Path,
+    backup: Option<&str>,
+    opts: &RunOptions,
+) -> Result<Tally, String> {
+    let parent = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)
+        .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".docclean-")
+        .tempfile_in(parent)
+        .map_err(|e| format!("cannot write in {}: {e}", parent.display()))?;
     let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp);
-    let tally = process_jsonl_stream(set, display, reader, &mut w, opts).map_err(|e| format!("{e}"))?;
-    let tmp = w.into_inner().map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+    let tally =
+        process_jsonl_stream(set, display, reader, &mut w, opts).map_err(|e| format!("{e}"))?;
+    let tmp = w
+        .into_inner()
+        .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
     if let Some(suffix) = backup {
         let mut b = dest.as_os_str().to_owned();
         b.push(suffix);
-        std::fs::copy(dest, PathBuf::from(b)).map_err(|e| format!("cannot back up {}: {e}", dest.display()))?;
+        std::fs::copy(dest, PathBuf::from(b))
+            .map_err(|e| format!("cannot back up {}: {e}", dest.display()))?;
     }
     if let Ok(meta) = std::fs::metadata(dest) {
         let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
     }
-    tmp.persist(dest).map_err(|e| format!("cannot replace {}: {}", dest.display(), e.error))?;
+    tmp.persist(dest)
+        .map_err(|e| format!("cannot replace {}: {}", dest.display(), e.error))?;
     Ok(tally)
 }
 
@@ -296,15 +412,22 @@ pub fn run_stdin(set: &RuleSet, opts: &RunOptions) -> std::io::Result<Tally> {
     tally.input_bytes = bytes.len() as u64;
     match decode(&bytes, opts.encoding) {
         Err(NotText::Empty) => {}
-        Err(why) => tally.skipped.push(Skipped { path: "<stdin>".into(), reason: why.to_string() }),
+        Err(why) => tally.skipped.push(Skipped {
+            path: "<stdin>".into(),
+            reason: why.to_string(),
+        }),
         Ok(decoded) => {
-            *tally.encodings.entry(decoded.encoding.to_owned()).or_default() += 1;
+            *tally
+                .encodings
+                .entry(decoded.encoding.to_owned())
+                .or_default() += 1;
             let (cleaned, outcome) = Pipeline::new(set).clean(&decoded.text);
             let changed = cleaned.as_ref() != decoded.text;
             tally.add_document(set, "<stdin>", &outcome, changed);
             if let Output::Check { diff } = &opts.output {
                 if changed {
-                    let mut entry: Vec<String> = outcome.changed_rules(set).map(str::to_owned).collect();
+                    let mut entry: Vec<String> =
+                        outcome.changed_rules(set).map(str::to_owned).collect();
                     if *diff {
                         entry.push(unified_diff("<stdin>", &decoded.text, &cleaned));
                     }
@@ -323,10 +446,15 @@ pub fn run_stdin(set: &RuleSet, opts: &RunOptions) -> std::io::Result<Tally> {
 /// here, since the cleaning pass reports them.
 pub fn documents_of(item: &WorkItem, opts: &RunOptions, f: &mut dyn FnMut(&str)) {
     if opts.force_jsonl || is_jsonl(&item.path) {
-        let Ok(file) = std::fs::File::open(&item.path) else { return };
+        let Ok(file) = std::fs::File::open(&item.path) else {
+            return;
+        };
         for line in BufReader::new(file).lines().map_while(Result::ok) {
             if let Ok(fields) = serde_json::from_str::<indexmap::IndexMap<&str, &RawValue>>(&line) {
-                if let Some(t) = fields.get(opts.text_field.as_str()).and_then(|r| serde_json::from_str::<String>(r.get()).ok()) {
+                if let Some(t) = fields
+                    .get(opts.text_field.as_str())
+                    .and_then(|r| serde_json::from_str::<String>(r.get()).ok())
+                {
                     f(&t);
                 }
             }

@@ -23,7 +23,12 @@ fn assert_same_tree(a: &Path, b: &Path) {
     let fa = files_under(a);
     assert_eq!(fa, files_under(b), "file lists differ");
     for f in fa {
-        assert_eq!(fs::read(a.join(&f)).unwrap(), fs::read(b.join(&f)).unwrap(), "{} differs", f.display());
+        assert_eq!(
+            fs::read(a.join(&f)).unwrap(),
+            fs::read(b.join(&f)).unwrap(),
+            "{} differs",
+            f.display()
+        );
     }
 }
 
@@ -37,33 +42,76 @@ fn report_without_timings(path: &Path) -> serde_json::Value {
 fn samples_clean_to_their_expected_tree() {
     let out = tempfile::tempdir().unwrap();
     let report = out.path().join("report.json");
-    docclean().args(["clean", "samples/input", "--out"]).arg(out.path().join("clean")).arg("--report").arg(&report).assert().code(0);
+    docclean()
+        .args(["clean", "samples/input", "--out"])
+        .arg(out.path().join("clean"))
+        .arg("--report")
+        .arg(&report)
+        .assert()
+        .code(0);
     assert_same_tree(&out.path().join("clean"), Path::new("samples/expected"));
     // the PNG and the empty file are skipped, not written
     assert!(!out.path().join("clean/reports/scan.png").exists());
     let r: serde_json::Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
-    for key in ["version", "rules_hash", "files", "documents", "changed_documents", "skipped", "warnings", "errors", "encodings", "rules", "timings", "decode_losses", "damage"] {
+    for key in [
+        "version",
+        "rules_hash",
+        "files",
+        "documents",
+        "changed_documents",
+        "skipped",
+        "warnings",
+        "errors",
+        "encodings",
+        "rules",
+        "timings",
+        "decode_losses",
+        "damage",
+    ] {
         assert!(r.get(key).is_some(), "report lacks {key}");
     }
     assert_eq!(r["skipped"].as_array().unwrap().len(), 2);
     assert_eq!(r["encodings"]["GBK"], 1, "{}", r["encodings"]);
-    let rule = &r["rules"].as_array().unwrap().iter().find(|x| x["id"] == "censor.dang").unwrap();
+    let rule = &r["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == "censor.dang")
+        .unwrap();
     assert!(rule["judged_documents"].as_u64().unwrap() >= 3);
     assert!(!rule["examples"].as_array().unwrap().is_empty());
     let warnings = r["warnings"].as_array().unwrap();
-    assert!(warnings.iter().any(|w| w["line"] == 6 && w["path"].as_str().unwrap().ends_with("part-0001.jsonl")));
+    assert!(warnings
+        .iter()
+        .any(|w| w["line"] == 6 && w["path"].as_str().unwrap().ends_with("part-0001.jsonl")));
 }
 
 #[test]
 fn check_mode_exit_codes() {
-    docclean().args(["check", "samples/expected", "-q"]).assert().code(0);
-    docclean().args(["check", "samples/input", "-q"]).assert().code(1).stdout(predicates::str::contains("censor.dang"));
     docclean()
-        .args(["check", "--diff", "-q", "samples/input/reports/lookalikes-paywall.txt"])
+        .args(["check", "samples/expected", "-q"])
+        .assert()
+        .code(0);
+    docclean()
+        .args(["check", "samples/input", "-q"])
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("censor.dang"));
+    docclean()
+        .args([
+            "check",
+            "--diff",
+            "-q",
+            "samples/input/reports/lookalikes-paywall.txt",
+        ])
         .assert()
         .code(1)
         .stdout(predicates::str::contains("-").and(predicates::str::contains("##paidbegin##")));
-    docclean().args(["check", "no/such/dir"]).assert().code(2).stderr(predicates::str::contains("no/such/dir"));
+    docclean()
+        .args(["check", "no/such/dir"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no/such/dir"));
 }
 
 use predicates::prelude::PredicateBooleanExt;
@@ -81,27 +129,48 @@ fn thread_count_does_not_change_output_or_report() {
             .code(0);
     }
     assert_same_tree(&t.path().join("o1"), &t.path().join("o2"));
-    assert_eq!(report_without_timings(&t.path().join("r1.json")), report_without_timings(&t.path().join("r2.json")));
+    assert_eq!(
+        report_without_timings(&t.path().join("r1.json")),
+        report_without_timings(&t.path().join("r2.json"))
+    );
 }
 
 #[test]
 fn stdin_filter() {
-    docclean().args(["clean", "-", "-q"]).write_stdin("全面贯彻D的二十大精神").assert().code(0).stdout("全面贯彻党的二十大精神");
+    docclean()
+        .args(["clean", "-", "-q"])
+        .write_stdin("全面贯彻D的二十大精神")
+        .assert()
+        .code(0)
+        .stdout("全面贯彻党的二十大精神");
     docclean()
         .args(["clean", "-", "--jsonl", "-q"])
         .write_stdin("{\"text\":\"庭院%2B\",\"k\":[1, 2]}\n")
         .assert()
         .code(0)
         .stdout("{\"text\":\"庭院+\",\"k\":[1, 2]}\n");
-    docclean().args(["check", "-", "-q"]).write_stdin("clean text\n").assert().code(0);
+    docclean()
+        .args(["check", "-", "-q"])
+        .write_stdin("clean text\n")
+        .assert()
+        .code(0);
 }
 
 #[test]
 fn usage_errors_write_nothing() {
     let t = tempfile::tempdir().unwrap();
     let out = t.path().join("out");
-    docclean().args(["clean", "missing-input", "--out"]).arg(&out).assert().code(2).stderr(predicates::str::contains("missing-input"));
-    docclean().args(["clean", "samples/input"]).assert().code(2).stderr(predicates::str::contains("--out"));
+    docclean()
+        .args(["clean", "missing-input", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("missing-input"));
+    docclean()
+        .args(["clean", "samples/input"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--out"));
     // two inputs that land on the same output path
     let a = t.path().join("a");
     let b = t.path().join("b");
@@ -109,8 +178,22 @@ fn usage_errors_write_nothing() {
     fs::create_dir_all(&b).unwrap();
     fs::write(a.join("x.txt"), "甲").unwrap();
     fs::write(b.join("x.txt"), "乙").unwrap();
-    docclean().arg("clean").arg(&a).arg(&b).arg("--out").arg(&out).assert().code(2).stderr(predicates::str::contains("would both be written"));
-    docclean().arg("clean").arg(&a).arg("--out").arg(&a).assert().code(2);
+    docclean()
+        .arg("clean")
+        .arg(&a)
+        .arg(&b)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("would both be written"));
+    docclean()
+        .arg("clean")
+        .arg(&a)
+        .arg("--out")
+        .arg(&a)
+        .assert()
+        .code(2);
     assert!(!out.exists());
 }
 
@@ -127,7 +210,10 @@ fn bad_rule_file_stops_before_any_document() {
         .arg(&out)
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("bad.toml:6:11").and(predicates::str::contains("invalid regex")));
+        .stderr(
+            predicates::str::contains("bad.toml:6:11")
+                .and(predicates::str::contains("invalid regex")),
+        );
     assert!(!out.exists());
 }
 
@@ -153,10 +239,30 @@ output = "市政府工作报告"
 "#,
     )
     .unwrap();
-    docclean().args(["clean", "-", "-q", "--rules"]).arg(&rules).write_stdin("市zf工作报告，zfs文件系统").assert().code(0).stdout("市政府工作报告，zfs文件系统");
-    docclean().args(["rules", "test"]).arg(&rules).assert().code(0).stdout(predicates::str::contains("0 failed"));
-    docclean().args(["clean", "-", "-q", "--ignore", "censor"]).write_stdin("D的二十大").assert().code(0).stdout("D的二十大");
-    docclean().args(["clean", "-", "-q", "--select", "nosuch"]).write_stdin("x").assert().code(2);
+    docclean()
+        .args(["clean", "-", "-q", "--rules"])
+        .arg(&rules)
+        .write_stdin("市zf工作报告，zfs文件系统")
+        .assert()
+        .code(0)
+        .stdout("市政府工作报告，zfs文件系统");
+    docclean()
+        .args(["rules", "test"])
+        .arg(&rules)
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("0 failed"));
+    docclean()
+        .args(["clean", "-", "-q", "--ignore", "censor"])
+        .write_stdin("D的二十大")
+        .assert()
+        .code(0)
+        .stdout("D的二十大");
+    docclean()
+        .args(["clean", "-", "-q", "--select", "nosuch"])
+        .write_stdin("x")
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -167,12 +273,24 @@ fn in_place_is_atomic_and_keeps_backups() {
     fs::write(&dirty, "每日上##paidbegin##门入户\r\n").unwrap();
     fs::write(&clean, "已经干净的文本。\n").unwrap();
     let before = fs::metadata(&clean).unwrap().modified().unwrap();
-    docclean().arg("clean").arg(t.path()).args(["--in-place", "--backup", ".orig", "-q"]).assert().code(0);
+    docclean()
+        .arg("clean")
+        .arg(t.path())
+        .args(["--in-place", "--backup", ".orig", "-q"])
+        .assert()
+        .code(0);
     assert_eq!(fs::read_to_string(&dirty).unwrap(), "每日上门入户\n");
-    assert_eq!(fs::read_to_string(t.path().join("dirty.txt.orig")).unwrap(), "每日上##paidbegin##门入户\r\n");
+    assert_eq!(
+        fs::read_to_string(t.path().join("dirty.txt.orig")).unwrap(),
+        "每日上##paidbegin##门入户\r\n"
+    );
     assert_eq!(fs::metadata(&clean).unwrap().modified().unwrap(), before);
     assert!(!t.path().join("clean.txt.orig").exists());
-    let leftovers: Vec<_> = fs::read_dir(t.path()).unwrap().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().starts_with(".docclean-")).collect();
+    let leftovers: Vec<_> = fs::read_dir(t.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".docclean-"))
+        .collect();
     assert!(leftovers.is_empty());
 }
 
@@ -186,7 +304,15 @@ fn unreadable_file_is_an_error_and_the_run_goes_on() {
     fs::write(input.join("b.txt"), "正文\n").unwrap();
     let out = t.path().join("out");
     fs::create_dir_all(out.join("b.txt")).unwrap();
-    docclean().arg("clean").arg(&input).arg("--out").arg(&out).arg("-q").assert().code(2).stderr(predicates::str::contains("b.txt"));
+    docclean()
+        .arg("clean")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("b.txt"));
     assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "庭院+\n");
 }
 
@@ -202,17 +328,49 @@ fn learn_keeps_shared_headings_and_finds_repeated_adverts() {
         fs::write(corpus.join(format!("doc{i}.txt")), body).unwrap();
     }
     let learned = t.path().join("learned.toml");
-    docclean().arg("learn").arg(&corpus).arg("--save-boilerplate").arg(&learned).arg("-q").assert().code(0);
+    docclean()
+        .arg("learn")
+        .arg(&corpus)
+        .arg("--save-boilerplate")
+        .arg(&learned)
+        .arg("-q")
+        .assert()
+        .code(0);
     let text = fs::read_to_string(&learned).unwrap();
     assert!(text.contains("欢迎光临某某范文站"), "{text}");
-    assert!(!text.contains("工作计划") && !text.contains("主要问题"), "{text}");
+    assert!(
+        !text.contains("工作计划") && !text.contains("主要问题"),
+        "{text}"
+    );
     let out = t.path().join("out");
-    docclean().arg("clean").arg(&corpus).arg("--rules").arg(&learned).arg("--out").arg(&out).arg("-q").assert().code(0);
+    docclean()
+        .arg("clean")
+        .arg(&corpus)
+        .arg("--rules")
+        .arg(&learned)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .code(0);
     let doc = fs::read_to_string(out.join("doc3.txt")).unwrap();
-    assert!(!doc.contains("范文站") && doc.contains("三、2024年工作计划") && doc.contains("二、存在的主要问题"), "{doc}");
+    assert!(
+        !doc.contains("范文站")
+            && doc.contains("三、2024年工作计划")
+            && doc.contains("二、存在的主要问题"),
+        "{doc}"
+    );
     // --learn does both passes in one run
     let out2 = t.path().join("out2");
-    docclean().arg("clean").arg(&corpus).arg("--learn").arg("--out").arg(&out2).arg("-q").assert().code(0);
+    docclean()
+        .arg("clean")
+        .arg(&corpus)
+        .arg("--learn")
+        .arg("--out")
+        .arg(&out2)
+        .arg("-q")
+        .assert()
+        .code(0);
     assert_same_tree(&out, &out2);
 }
 
@@ -223,7 +381,14 @@ fn report_merge_adds_shards() {
     for k in 1..=2 {
         let r = t.path().join(format!("r{k}.json"));
         docclean()
-            .args(["clean", "samples/input", "-q", "--shard", &format!("{k}/2"), "--out"])
+            .args([
+                "clean",
+                "samples/input",
+                "-q",
+                "--shard",
+                &format!("{k}/2"),
+                "--out",
+            ])
             .arg(t.path().join(format!("o{k}")))
             .arg("--report")
             .arg(&r)
@@ -232,21 +397,43 @@ fn report_merge_adds_shards() {
         reports.push(r);
     }
     let whole = t.path().join("whole.json");
-    docclean().args(["clean", "samples/input", "-q", "--out"]).arg(t.path().join("w")).arg("--report").arg(&whole).assert().code(0);
-    let out = docclean().args(["report", "merge"]).args(&reports).output().unwrap();
+    docclean()
+        .args(["clean", "samples/input", "-q", "--out"])
+        .arg(t.path().join("w"))
+        .arg("--report")
+        .arg(&whole)
+        .assert()
+        .code(0);
+    let out = docclean()
+        .args(["report", "merge"])
+        .args(&reports)
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let merged: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let whole: serde_json::Value = serde_json::from_slice(&fs::read(&whole).unwrap()).unwrap();
     for key in ["files", "documents", "changed_documents", "encodings"] {
         assert_eq!(merged[key], whole[key], "{key}");
     }
-    for (a, b) in merged["rules"].as_array().unwrap().iter().zip(whole["rules"].as_array().unwrap()) {
+    for (a, b) in merged["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(whole["rules"].as_array().unwrap())
+    {
         assert_eq!(a["changes"], b["changes"], "{}", a["id"]);
     }
 }
 
 #[test]
 fn rules_list_and_examples() {
-    docclean().arg("rules").assert().code(0).stdout(predicates::str::contains("paywall.cms-marker").and(predicates::str::contains("censor.dang")));
-    docclean().args(["rules", "test"]).assert().code(0).stdout(predicates::str::contains(" 0 failed"));
+    docclean().arg("rules").assert().code(0).stdout(
+        predicates::str::contains("paywall.cms-marker")
+            .and(predicates::str::contains("censor.dang")),
+    );
+    docclean()
+        .args(["rules", "test"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains(" 0 failed"));
 }

@@ -26,7 +26,8 @@ impl Advert {
         for f in features {
             compile_regex(&f.pattern, src)?;
         }
-        let set = RegexSet::new(features.iter().map(|f| f.pattern.get_ref())).map_err(|e| src.error_at(spec.id.span(), e.to_string()))?;
+        let set = RegexSet::new(features.iter().map(|f| f.pattern.get_ref()))
+            .map_err(|e| src.error_at(spec.id.span(), e.to_string()))?;
         Ok(Advert {
             set,
             weights: features.iter().map(|f| f.weight).collect(),
@@ -54,14 +55,25 @@ impl RuleKind for Advert {
 
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
         let spans = line_spans(text);
-        let scores: Vec<i32> = spans.iter().map(|s| self.score(&text[s.start..s.end])).collect();
-        if !scores.iter().any(|&s| s >= self.edge_threshold.min(self.threshold)) {
+        let scores: Vec<i32> = spans
+            .iter()
+            .map(|s| self.score(&text[s.start..s.end]))
+            .collect();
+        if !scores
+            .iter()
+            .any(|&s| s >= self.edge_threshold.min(self.threshold))
+        {
             return None;
         }
         let mut drop = zone_drops(text, &spans, Zone::Any, 0, |i| scores[i] >= self.threshold);
-        let non_blank = spans.iter().filter(|s| !super::strip_line::is_blank(&text[s.start..s.end])).count();
+        let non_blank = spans
+            .iter()
+            .filter(|s| !super::strip_line::is_blank(&text[s.start..s.end]))
+            .count();
         if non_blank >= self.short_document_lines {
-            let edge = zone_drops(text, &spans, Zone::Edges, self.depth, |i| scores[i] >= self.edge_threshold || scores[i] >= self.threshold);
+            let edge = zone_drops(text, &spans, Zone::Edges, self.depth, |i| {
+                scores[i] >= self.edge_threshold || scores[i] >= self.threshold
+            });
             for (d, e) in drop.iter_mut().zip(edge) {
                 *d |= e;
             }

@@ -37,7 +37,11 @@ impl Boilerplate {
     pub fn compile(spec: &RuleSpec, src: &RuleSource) -> Result<Self, RuleError> {
         let lines = required(&spec.lines, spec, src, "lines")?;
         Ok(Boilerplate {
-            lines: lines.iter().map(|l| normalise_line(l)).filter(|l| !l.is_empty()).collect(),
+            lines: lines
+                .iter()
+                .map(|l| normalise_line(l))
+                .filter(|l| !l.is_empty())
+                .collect(),
             zone: Zone::parse(spec, src)?,
             depth: spec.zone_lines.unwrap_or(12),
         })
@@ -50,7 +54,10 @@ impl RuleKind for Boilerplate {
             return None;
         }
         let spans = line_spans(text);
-        let drop = zone_drops(text, &spans, self.zone, self.depth, |i| self.lines.contains(&normalise_line(&text[spans[i].start..spans[i].end])));
+        let drop = zone_drops(text, &spans, self.zone, self.depth, |i| {
+            self.lines
+                .contains(&normalise_line(&text[spans[i].start..spans[i].end]))
+        });
         remove_lines(text, &spans, &drop, hits)
     }
 }

@@ -9,7 +9,12 @@ use regex::Regex;
 pub fn url_spans(text: &str) -> Vec<(usize, usize)> {
     use std::sync::OnceLock;
     static URL: OnceLock<Regex> = OnceLock::new();
-    let re = URL.get_or_init(|| Regex::new(r"(?i:(?:https?|ftps?|file)://|www\.)[!-~]+|[A-Za-z0-9.\-_~/]*\?[A-Za-z0-9_\-]+=[!-~]*").unwrap());
+    let re = URL.get_or_init(|| {
+        Regex::new(
+            r"(?i:(?:https?|ftps?|file)://|www\.)[!-~]+|[A-Za-z0-9.\-_~/]*\?[A-Za-z0-9_\-]+=[!-~]*",
+        )
+        .unwrap()
+    });
     if !text.contains("://") && !text.contains("www.") && !text.contains('?') {
         return Vec::new();
     }
@@ -28,7 +33,9 @@ pub struct PercentDecode {
 
 impl PercentDecode {
     pub fn new() -> Self {
-        PercentDecode { run: Regex::new(r"(?:%25[0-9A-Fa-f]{2}|%[0-9A-Fa-f]{2})+").unwrap() }
+        PercentDecode {
+            run: Regex::new(r"(?:%25[0-9A-Fa-f]{2}|%[0-9A-Fa-f]{2})+").unwrap(),
+        }
     }
 }
 
@@ -50,7 +57,11 @@ fn unescape_once(s: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(s.len());
     let mut i = 0;
     while i < s.len() {
-        if s[i] == b'%' && i + 2 < s.len() && s[i + 1].is_ascii_hexdigit() && s[i + 2].is_ascii_hexdigit() {
+        if s[i] == b'%'
+            && i + 2 < s.len()
+            && s[i + 1].is_ascii_hexdigit()
+            && s[i + 2].is_ascii_hexdigit()
+        {
             out.push(hex(s[i + 1]) << 4 | hex(s[i + 2]));
             i += 3;
         } else {
@@ -89,12 +100,20 @@ impl RuleKind for PercentDecode {
                 continue;
             }
             let run = m.as_str();
-            let all_digits = run.bytes().filter(|&b| b != b'%').all(|b| b.is_ascii_digit());
-            let after_digit = text[..m.start()].chars().next_back().is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+            let all_digits = run
+                .bytes()
+                .filter(|&b| b != b'%')
+                .all(|b| b.is_ascii_digit());
+            let after_digit = text[..m.start()]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
             if all_digits && after_digit {
                 continue;
             }
-            let Some(decoded) = decode_run(run) else { continue };
+            let Some(decoded) = decode_run(run) else {
+                continue;
+            };
             let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
             o.push_str(&text[last..m.start()]);
             o.push_str(&decoded);
@@ -115,7 +134,10 @@ pub struct HtmlEntities {
 
 impl HtmlEntities {
     pub fn new() -> Self {
-        HtmlEntities { re: Regex::new(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});").unwrap() }
+        HtmlEntities {
+            re: Regex::new(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+                .unwrap(),
+        }
     }
 
     fn decode_one(ent: &str) -> Option<String> {
@@ -141,7 +163,9 @@ impl HtmlEntities {
         let mut out: Option<String> = None;
         let mut last = 0;
         for m in self.re.find_iter(text) {
-            let Some(decoded) = Self::decode_one(m.as_str()) else { continue };
+            let Some(decoded) = Self::decode_one(m.as_str()) else {
+                continue;
+            };
             let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
             o.push_str(&text[last..m.start()]);
             o.push_str(&decoded);
@@ -171,7 +195,10 @@ impl RuleKind for HtmlEntities {
 }
 
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}')
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
 }
 
 fn is_pictographic(c: char) -> bool {
@@ -195,7 +222,9 @@ impl RuleKind for Invisible {
         while let Some((i, c)) = iter.next() {
             if is_invisible(c) {
                 let next = iter.peek().map(|&(_, n)| n);
-                let joiner_in_emoji = c == '\u{200D}' && prev.is_some_and(is_pictographic) && next.is_some_and(is_pictographic);
+                let joiner_in_emoji = c == '\u{200D}'
+                    && prev.is_some_and(is_pictographic)
+                    && next.is_some_and(is_pictographic);
                 if !joiner_in_emoji {
                     hits.edit(text, i, i + c.len_utf8(), "");
                     changed = true;
@@ -267,7 +296,10 @@ pub struct BlankLines;
 impl RuleKind for BlankLines {
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
         let spans = line_spans(text);
-        let blank: Vec<bool> = spans.iter().map(|s| is_blank(&text[s.start..s.end])).collect();
+        let blank: Vec<bool> = spans
+            .iter()
+            .map(|s| is_blank(&text[s.start..s.end]))
+            .collect();
         let first = blank.iter().position(|b| !b);
         let Some(first) = first else {
             // Only blank lines: the document becomes empty.
@@ -331,7 +363,8 @@ mod tests {
     use super::*;
 
     fn run(k: &dyn RuleKind, s: &str) -> String {
-        k.apply(s, &mut RuleHits::default()).unwrap_or_else(|| s.to_owned())
+        k.apply(s, &mut RuleHits::default())
+            .unwrap_or_else(|| s.to_owned())
     }
 
     #[test]
@@ -341,7 +374,14 @@ mod tests {
         assert_eq!(run(&p, "“8%2B1%2B1”"), "“8+1+1”");
         assert_eq!(run(&p, "%E5%85%9A%E5%BB%BA"), "党建");
         assert_eq!(run(&p, "C%252B%252B"), "C++");
-        for keep in ["https://x.gov.cn/s?q=C%2B%2B", "完成率100%20个村", "a%00b", "a%0Ab", "%E5%85", "增长15%"] {
+        for keep in [
+            "https://x.gov.cn/s?q=C%2B%2B",
+            "完成率100%20个村",
+            "a%00b",
+            "a%0Ab",
+            "%E5%85",
+            "增长15%",
+        ] {
             assert_eq!(run(&p, keep), keep);
         }
     }
@@ -365,7 +405,10 @@ mod tests {
         assert_eq!(run(&Invisible, "👨\u{200D}👩"), "👨\u{200D}👩");
         assert_eq!(run(&Newlines, "a\r\nb\rc"), "a\nb\nc");
         assert_eq!(run(&TrailingSpace, "a  \n　　正文 \t\nb"), "a\n　　正文\nb");
-        assert_eq!(run(&BlankLines, "\n\na\n\n\n\nb\n\nc\n\n\n"), "a\n\nb\n\nc\n");
+        assert_eq!(
+            run(&BlankLines, "\n\na\n\n\n\nb\n\nc\n\n\n"),
+            "a\n\nb\n\nc\n"
+        );
         assert_eq!(run(&BlankLines, "a\n\n\nb"), "a\n\n\nb");
         assert_eq!(run(&BlankLines, "a"), "a");
     }

@@ -44,7 +44,8 @@ impl RuleHits {
     pub fn matched(&mut self, text: &str, start: usize, end: usize) {
         self.changes += 1;
         if self.lines.len() < 100 {
-            self.lines.push(memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count() + 1);
+            self.lines
+                .push(memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count() + 1);
         }
         if self.examples.len() < MAX_EXAMPLES {
             let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
@@ -110,6 +111,12 @@ mod tests {
         h.edit(text, start, start + "##paidbegin##".len(), "");
         assert_eq!(h.changes, 1);
         assert_eq!(h.chars_removed, 13);
-        assert_eq!(h.examples[0], ("每日上##paidbegin##门入户服务".to_owned(), "每日上门入户服务".to_owned()));
+        assert_eq!(
+            h.examples[0],
+            (
+                "每日上##paidbegin##门入户服务".to_owned(),
+                "每日上门入户服务".to_owned()
+            )
+        );
     }
 }

@@ -21,17 +21,40 @@ use toml::Spanned;
 
 /// The default pack, embedded so the binary works from any directory.
 pub const DEFAULT_RULE_FILES: &[(&str, &str)] = &[
-    ("rules/10-encoding.toml", include_str!("../../rules/10-encoding.toml")),
-    ("rules/20-escapes.toml", include_str!("../../rules/20-escapes.toml")),
-    ("rules/30-invisible.toml", include_str!("../../rules/30-invisible.toml")),
-    ("rules/40-paywall.toml", include_str!("../../rules/40-paywall.toml")),
-    ("rules/50-adverts.toml", include_str!("../../rules/50-adverts.toml")),
-    ("rules/60-censor.toml", include_str!("../../rules/60-censor.toml")),
-    ("rules/90-whitespace.toml", include_str!("../../rules/90-whitespace.toml")),
+    (
+        "rules/10-encoding.toml",
+        include_str!("../../rules/10-encoding.toml"),
+    ),
+    (
+        "rules/20-escapes.toml",
+        include_str!("../../rules/20-escapes.toml"),
+    ),
+    (
+        "rules/30-invisible.toml",
+        include_str!("../../rules/30-invisible.toml"),
+    ),
+    (
+        "rules/40-paywall.toml",
+        include_str!("../../rules/40-paywall.toml"),
+    ),
+    (
+        "rules/50-adverts.toml",
+        include_str!("../../rules/50-adverts.toml"),
+    ),
+    (
+        "rules/60-censor.toml",
+        include_str!("../../rules/60-censor.toml"),
+    ),
+    (
+        "rules/90-whitespace.toml",
+        include_str!("../../rules/90-whitespace.toml"),
+    ),
 ];
 
 /// Pipeline stages, in the order they run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Stage {
     Mojibake,
@@ -154,7 +177,12 @@ pub struct RuleSource {
 impl RuleSource {
     pub fn error_at(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> RuleError {
         let (line, col) = line_col(&self.text, span.start);
-        RuleError { path: self.path.clone(), line, col, message: message.into() }
+        RuleError {
+            path: self.path.clone(),
+            line,
+            col,
+            message: message.into(),
+        }
     }
 }
 
@@ -162,7 +190,10 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
-    let col = before.rfind('\n').map_or(before.chars().count(), |i| before[i + 1..].chars().count()) + 1;
+    let col = before
+        .rfind('\n')
+        .map_or(before.chars().count(), |i| before[i + 1..].chars().count())
+        + 1;
     (line, col)
 }
 
@@ -191,7 +222,11 @@ pub struct Rule {
 
 impl std::fmt::Debug for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Rule").field("id", &self.id).field("stage", &self.stage).field("kind", &self.kind_name).finish()
+        f.debug_struct("Rule")
+            .field("id", &self.id)
+            .field("stage", &self.stage)
+            .field("kind", &self.kind_name)
+            .finish()
     }
 }
 
@@ -205,7 +240,13 @@ impl Rule {
                 self.imp.apply(text, &mut probe);
                 if probe.changes > 0 {
                     hits.changes += probe.changes;
-                    hits.lines.extend(probe.lines.iter().copied().take(100usize.saturating_sub(hits.lines.len())));
+                    hits.lines.extend(
+                        probe
+                            .lines
+                            .iter()
+                            .copied()
+                            .take(100usize.saturating_sub(hits.lines.len())),
+                    );
                     for e in probe.examples {
                         if hits.examples.len() < hits::MAX_EXAMPLES {
                             hits.examples.push((e.0.clone(), e.0));
@@ -246,31 +287,63 @@ fn compile(spec: &RuleSpec, src: &RuleSource) -> Result<Box<dyn RuleKind>, RuleE
 }
 
 /// Helpers shared by the kind compilers.
-pub(crate) fn required<'a, T>(value: &'a Option<T>, spec: &RuleSpec, src: &RuleSource, field: &str) -> Result<&'a T, RuleError> {
-    value.as_ref().ok_or_else(|| src.error_at(spec.id.span(), format!("rule `{}` of kind `{}` needs the field `{field}`", spec.id.get_ref(), spec.kind.get_ref())))
+pub(crate) fn required<'a, T>(
+    value: &'a Option<T>,
+    spec: &RuleSpec,
+    src: &RuleSource,
+    field: &str,
+) -> Result<&'a T, RuleError> {
+    value.as_ref().ok_or_else(|| {
+        src.error_at(
+            spec.id.span(),
+            format!(
+                "rule `{}` of kind `{}` needs the field `{field}`",
+                spec.id.get_ref(),
+                spec.kind.get_ref()
+            ),
+        )
+    })
 }
 
-pub(crate) fn compile_regex(pattern: &Spanned<String>, src: &RuleSource) -> Result<regex::Regex, RuleError> {
+pub(crate) fn compile_regex(
+    pattern: &Spanned<String>,
+    src: &RuleSource,
+) -> Result<regex::Regex, RuleError> {
     regex::RegexBuilder::new(pattern.get_ref())
         .size_limit(64 << 20)
         .build()
-        .map_err(|e| src.error_at(pattern.span(), format!("invalid regex: {}", e.to_string().replace('\n', " "))))
+        .map_err(|e| {
+            src.error_at(
+                pattern.span(),
+                format!("invalid regex: {}", e.to_string().replace('\n', " ")),
+            )
+        })
 }
 
 /// Parse one rule file into specs.
 pub fn parse_rule_file(src: &RuleSource) -> Result<Vec<RuleSpec>, RuleError> {
     let spec: RuleFileSpec = toml::from_str(&src.text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        src.error_at(span, format!("{} (see the rule file format in README.md)", e.message()))
+        src.error_at(
+            span,
+            format!("{} (see the rule file format in README.md)", e.message()),
+        )
     })?;
     let mut seen = std::collections::HashSet::new();
     for r in &spec.rule {
         let id = r.id.get_ref();
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-' || c == '_') {
+        if id.is_empty()
+            || !id.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-' || c == '_'
+            })
+        {
             return Err(src.error_at(r.id.span(), format!("rule id `{id}` must be lowercase ascii, family first (e.g. `paywall.cms-marker`)")));
         }
         if !seen.insert(id.clone()) {
-            return Err(src.error_at(r.id.span(), format!("rule id `{id}` appears twice in this file")));
+            return Err(src.error_at(
+                r.id.span(),
+                format!("rule id `{id}` appears twice in this file"),
+            ));
         }
     }
     Ok(spec.rule)
@@ -284,12 +357,15 @@ pub struct Selection {
 }
 
 fn id_matches(id: &str, pat: &str) -> bool {
-    id == pat || (id.starts_with(pat) && id.as_bytes().get(pat.len()) == Some(&b'.')) || pat == "all"
+    id == pat
+        || (id.starts_with(pat) && id.as_bytes().get(pat.len()) == Some(&b'.'))
+        || pat == "all"
 }
 
 impl Selection {
     pub fn keeps(&self, id: &str) -> bool {
-        (self.select.is_empty() || self.select.iter().any(|p| id_matches(id, p))) && !self.ignore.iter().any(|p| id_matches(id, p))
+        (self.select.is_empty() || self.select.iter().any(|p| id_matches(id, p)))
+            && !self.ignore.iter().any(|p| id_matches(id, p))
     }
 }
 
@@ -303,7 +379,11 @@ pub struct RuleSet {
 impl RuleSet {
     /// The highest advertising score any rule gives `line`.
     pub fn advert_score(&self, line: &str) -> i32 {
-        self.rules.iter().filter_map(|r| r.imp.line_score(line)).max().unwrap_or(0)
+        self.rules
+            .iter()
+            .filter_map(|r| r.imp.line_score(line))
+            .max()
+            .unwrap_or(0)
     }
 }
 
@@ -327,14 +407,22 @@ pub fn load_sources(user_paths: &[PathBuf], defaults: bool) -> anyhow::Result<Ve
     let mut sources = Vec::new();
     if defaults {
         for (path, text) in DEFAULT_RULE_FILES {
-            sources.push(RuleSource { path: (*path).to_owned(), text: (*text).to_owned() });
+            sources.push(RuleSource {
+                path: (*path).to_owned(),
+                text: (*text).to_owned(),
+            });
         }
     }
     for p in user_paths {
-        let files = rule_files_at(p).map_err(|e| anyhow::anyhow!("{}: cannot read rule path: {e}", p.display()))?;
+        let files = rule_files_at(p)
+            .map_err(|e| anyhow::anyhow!("{}: cannot read rule path: {e}", p.display()))?;
         for f in files {
-            let text = std::fs::read_to_string(&f).map_err(|e| anyhow::anyhow!("{}: cannot read rule file: {e}", f.display()))?;
-            sources.push(RuleSource { path: f.display().to_string(), text });
+            let text = std::fs::read_to_string(&f)
+                .map_err(|e| anyhow::anyhow!("{}: cannot read rule file: {e}", f.display()))?;
+            sources.push(RuleSource {
+                path: f.display().to_string(),
+                text,
+            });
         }
     }
     Ok(sources)
@@ -352,7 +440,9 @@ pub fn build(sources: &[RuleSource], selection: &Selection) -> Result<RuleSet, R
         for spec in parse_rule_file(src)? {
             let imp = compile(&spec, src)?;
             for ex in &spec.examples {
-                if spec.action == Action::Report && ex.output.as_ref().is_some_and(|o| o != &ex.input) {
+                if spec.action == Action::Report
+                    && ex.output.as_ref().is_some_and(|o| o != &ex.input)
+                {
                     return Err(src.error_at(spec.id.span(), "a `report` rule changes nothing: its examples cannot have a different output"));
                 }
             }
@@ -405,7 +495,10 @@ pub fn test_examples(set: &RuleSet) -> (usize, Vec<ExampleFailure>) {
         for ex in &rule.examples {
             let expected = ex.output.clone().unwrap_or_else(|| ex.input.clone());
             let mut hits = RuleHits::default();
-            let got = rule.imp.apply(&ex.input, &mut hits).unwrap_or_else(|| ex.input.clone());
+            let got = rule
+                .imp
+                .apply(&ex.input, &mut hits)
+                .unwrap_or_else(|| ex.input.clone());
             let fail = |why, got: String| ExampleFailure {
                 rule: rule.id.clone(),
                 source: rule.source.clone(),
@@ -447,7 +540,10 @@ mod tests {
         let set = build(&sources, &Selection::default()).unwrap();
         let (passed, failures) = test_examples(&set);
         for f in &failures {
-            eprintln!("{}: {} ({})\n  input:    {:?}\n  expected: {:?}\n  got:      {:?}", f.rule, f.why, f.source, f.input, f.expected, f.got);
+            eprintln!(
+                "{}: {} ({})\n  input:    {:?}\n  expected: {:?}\n  got:      {:?}",
+                f.rule, f.why, f.source, f.input, f.expected, f.got
+            );
         }
         assert!(failures.is_empty(), "{} example(s) failed", failures.len());
         assert!(passed > 40, "only {passed} examples ran");
@@ -464,22 +560,39 @@ mod tests {
         let err = build(&[src], &Selection::default()).unwrap_err();
         assert_eq!((err.line, err.col), (6, 11), "{err}");
         assert!(err.message.contains("invalid regex"));
-        let src = RuleSource { path: "bad.toml".into(), text: "[[rule]]\nid = \"x.y\"\nkindd = 1\n".into() };
+        let src = RuleSource {
+            path: "bad.toml".into(),
+            text: "[[rule]]\nid = \"x.y\"\nkindd = 1\n".into(),
+        };
         let err = build(&[src], &Selection::default()).unwrap_err();
         assert_eq!(err.line, 3, "{err}");
         let src = RuleSource {
             path: "bad.toml".into(),
-            text: "[[rule]]\nid = \"x.y\"\nkind = \"nope\"\nstage = \"escape\"\ndescription = \"d\"\n".into(),
+            text:
+                "[[rule]]\nid = \"x.y\"\nkind = \"nope\"\nstage = \"escape\"\ndescription = \"d\"\n"
+                    .into(),
         };
         let err = build(&[src], &Selection::default()).unwrap_err();
-        assert!(err.to_string().starts_with("bad.toml:3:8: unknown rule kind"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("bad.toml:3:8: unknown rule kind"),
+            "{err}"
+        );
     }
 
     #[test]
     fn selection_by_family_prefix() {
-        let s = Selection { select: vec![], ignore: vec!["censor".into()] };
-        assert!(!s.keeps("censor.dang") && s.keeps("paywall.cms-marker") && s.keeps("censorship.x"));
-        let s = Selection { select: vec!["escape.percent".into()], ignore: vec![] };
+        let s = Selection {
+            select: vec![],
+            ignore: vec!["censor".into()],
+        };
+        assert!(
+            !s.keeps("censor.dang") && s.keeps("paywall.cms-marker") && s.keeps("censorship.x")
+        );
+        let s = Selection {
+            select: vec!["escape.percent".into()],
+            ignore: vec![],
+        };
         assert!(s.keeps("escape.percent") && !s.keeps("escape.html"));
     }
 }

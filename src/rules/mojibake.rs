@@ -43,7 +43,12 @@ fn build_single(enc: &'static Encoding) -> Codec {
             table[b as usize] = b;
         }
     }
-    Codec { name: enc.name(), double_byte: false, table, leads }
+    Codec {
+        name: enc.name(),
+        double_byte: false,
+        table,
+        leads,
+    }
 }
 
 fn build_gbk() -> Codec {
@@ -67,7 +72,12 @@ fn build_gbk() -> Codec {
     table['€' as usize] = 0x80;
     let mut leads = BmpSet::empty();
     leads.union_with(gbk_mojibake_leads());
-    Codec { name: "GBK", double_byte: true, table, leads }
+    Codec {
+        name: "GBK",
+        double_byte: true,
+        table,
+        leads,
+    }
 }
 
 fn codecs() -> &'static [Codec] {
@@ -100,7 +110,12 @@ struct ByteLine {
 }
 
 fn to_bytes(chars: &[char], codec: &Codec) -> ByteLine {
-    let mut bl = ByteLine { bytes: Vec::with_capacity(chars.len() * 2), char_of: Vec::new(), starts: Vec::with_capacity(chars.len() + 1), barrier: Vec::new() };
+    let mut bl = ByteLine {
+        bytes: Vec::with_capacity(chars.len() * 2),
+        char_of: Vec::new(),
+        starts: Vec::with_capacity(chars.len() + 1),
+        barrier: Vec::new(),
+    };
     for (ci, &c) in chars.iter().enumerate() {
         bl.starts.push(bl.bytes.len());
         let code = if (c as u32) < 0x80 {
@@ -178,7 +193,11 @@ fn decode_at(bytes: &[Byte], i: usize, infer: bool) -> Option<(char, usize, bool
     }
     if lost > 0 {
         let last_lost = bytes[i + need].is_none() && lost == 1;
-        let c = if infer && last_lost { infer_lost(&buf[..need]).unwrap_or('\u{FFFD}') } else { '\u{FFFD}' };
+        let c = if infer && last_lost {
+            infer_lost(&buf[..need]).unwrap_or('\u{FFFD}')
+        } else {
+            '\u{FFFD}'
+        };
         return Some((c, need + 1, true));
     }
     let s = std::str::from_utf8(&buf[..=need]).ok()?;
@@ -186,7 +205,9 @@ fn decode_at(bytes: &[Byte], i: usize, infer: bool) -> Option<(char, usize, bool
 }
 
 fn is_cjkish(c: char) -> bool {
-    is_han(c) || is_cjk_punct(c) || matches!(c as u32, 0x3040..=0x30FF | 0xAC00..=0xD7AF | 0xFF00..=0xFFEF)
+    is_han(c)
+        || is_cjk_punct(c)
+        || matches!(c as u32, 0x3040..=0x30FF | 0xAC00..=0xD7AF | 0xFF00..=0xFFEF)
 }
 
 /// Scripts whose letters a single-byte fix may produce.
@@ -209,13 +230,6 @@ fn allowed_single_byte_result(c: char) -> bool {
         | 0x1F000..=0x1FAFF)
 }
 
-/// One multi-byte character decoded from original characters `from..to`.
-struct Seq {
-    ch: char,
-    from: usize,
-    to: usize,
-}
-
 fn script(c: char) -> u8 {
     match c as u32 {
         0x0370..=0x03FF => 1,
@@ -230,56 +244,23 @@ fn script(c: char) -> u8 {
     }
 }
 
-/// Judge each decoded sequence of a single-byte-codec span by its own context.
-fn accept_single(line: &[char], seqs: &[Seq], codec: &Codec) -> bool {
-    let mut strong = 0;
-    for (i, q) in seqs.iter().enumerate() {
-        let x = q.ch;
-        if !allowed_single_byte_result(x) {
-            return false;
-        }
-        let orig = &line[q.from..q.to];
-        let before = q.from.checked_sub(1).map(|k| line[k]);
-        let after = line.get(q.to).copied();
-        // Another script's lone letter needs company of the same script.
-        let sc = script(x);
-        if sc != 0 {
-            let near = |j: usize| seqs.get(j).is_some_and(|o| script(o.ch) == sc && (o.to == q.from || o.from == q.to));
-            if !(near(i.wrapping_sub(1)) || near(i + 1)) {
-                return false;
-            }
-        }
-        let caps = |c: Option<char>| c.is_some_and(|c| c.is_uppercase());
-        let letter = |c: Option<char>| c.is_some_and(|c| c.is_alphabetic());
-        // A lowercase letter inside capitals is styled text (`MÄ£ÄM`, `AHÅ™`).
-        if x.is_lowercase() && (x as u32) > 0xFF && caps(before) && !letter(after) {
-            return false;
-        }
-        if x.is_lowercase() && (x as u32) > 0xFF && caps(before) && caps(after) {
-            return false;
-        }
-        // A lone Latin Extended letter standing as a word of its own (`10 Å—`).
-        if (0x100..0x250).contains(&(x as u32)) && !letter(before) && !letter(after) {
-            return false;
-        }
-        let weak = orig.iter().any(|&c| matches!(c, '¢' | '£' | '¤' | '¥' | '×' | '÷' | '‘' | '’' | '“' | '”'))
-            || (orig.contains(&'\u{A0}') && !matches!(x as u32, 0xA0..=0xFF));
-        if !weak {
-            strong += 1;
-        }
-    }
-    // Codecs other than Windows-1252 are fixed conservatively.
-    let needed = if codec.name == "windows-1252" { 1 } else { 2 };
-    strong >= needed || (strong >= 1 && seqs.len() >= 2)
-}
-
 /// Is the decoded span clearly better than the original?
 #[allow(clippy::too_many_arguments)]
-fn accept(orig: &[char], decoded: &str, codec: &Codec, before: Option<char>, after: Option<char>, line: &[char], seqs: &[Seq]) -> bool {
+fn accept(
+    orig: &[char],
+    decoded: &str,
+    codec: &Codec,
+    before: Option<char>,
+    after: Option<char>,
+    line: &[char],
+) -> bool {
     if decoded.chars().any(|c| c.is_control() && c != '\t') {
         return false;
     }
-    let non_ascii: Vec<char> = decoded.chars().filter(|c| !c.is_ascii() && *c != '\u{FFFD}').collect();
+    let non_ascii: Vec<char> = decoded
+        .chars()
+        .filter(|c| !c.is_ascii() && *c != '\u{FFFD}')
+        .collect();
     if non_ascii.is_empty() {
         return false;
     }
@@ -314,8 +295,9 @@ fn accept(orig: &[char], decoded: &str, codec: &Codec, before: Option<char>, aft
         let r_old = ratio(&mut orig.iter().copied());
         return r_new >= 0.6 && r_new > r_old + 0.3;
     }
-    let _ = (before, after);
-    accept_single(line, seqs, codec)
+    // Single-byte codecs are judged per sequence in `repair_single`.
+    let _ = (before, after, line);
+    false
 }
 
 /// One pass over a line with one codec: the repaired line, if anything changed.
@@ -341,11 +323,10 @@ fn repair_with(line: &str, codec: &Codec) -> Option<(String, usize)> {
         let mut decoded = String::new();
         let mut multibyte = false;
         let mut last_good: Option<(usize, usize, bool, usize)> = None; // (char index end, decoded len, multibyte, seqs)
-        let mut seqs: Vec<Seq> = Vec::new();
         loop {
             let k = bl.starts.partition_point(|&st| st < j);
             if k > ci && k <= n_chars && bl.starts[k] == j {
-                last_good = Some((k, decoded.len(), multibyte, seqs.len()));
+                last_good = Some((k, decoded.len(), multibyte, 0));
                 if k == n_chars || bl.barrier[k] {
                     break;
                 }
@@ -356,25 +337,30 @@ fn repair_with(line: &str, codec: &Codec) -> Option<(String, usize)> {
             match decode_at(&bl.bytes, j, codec.double_byte) {
                 // UTF-8 read as GBK decodes to CJK text: a stray Latin or
                 // symbol character means the run has ended (real text follows).
-                Some((c, _, _)) if codec.double_byte && !c.is_ascii() && c != '\u{FFFD}' && !is_cjkish(c) => break,
+                Some((c, _, _))
+                    if codec.double_byte && !c.is_ascii() && c != '\u{FFFD}' && !is_cjkish(c) =>
+                {
+                    break
+                }
                 Some((c, len, _lost)) => {
                     // never run across a character the codec cannot map
                     let from = bl.char_of[j];
-                    let to = if j + len < bl.bytes.len() { bl.char_of[j + len] } else { n_chars };
+                    let to = if j + len < bl.bytes.len() {
+                        bl.char_of[j + len]
+                    } else {
+                        n_chars
+                    };
                     if (from..to).any(|x| bl.barrier[x]) {
                         break;
                     }
                     multibyte |= len > 1 && c != '\u{FFFD}';
-                    if len > 1 && c != '\u{FFFD}' {
-                        seqs.push(Seq { ch: c, from, to });
-                    }
                     decoded.push(c);
                     j += len;
                 }
                 None => break,
             }
         }
-        let Some((end_ci, dlen, mb, nseq)) = last_good else {
+        let Some((end_ci, dlen, mb, _)) = last_good else {
             ci += 1;
             continue;
         };
@@ -386,7 +372,7 @@ fn repair_with(line: &str, codec: &Codec) -> Option<(String, usize)> {
         let d = &decoded[..dlen];
         let before = if ci > 0 { Some(chars[ci - 1]) } else { None };
         let after = chars.get(end_ci).copied();
-        if seg.iter().collect::<String>() != d && accept(seg, d, codec, before, after, &chars, &seqs[..nseq]) {
+        if seg.iter().collect::<String>() != d && accept(seg, d, codec, before, after, &chars) {
             out.extend(&chars[copied..ci]);
             out.push_str(d);
             copied = end_ci;
@@ -440,20 +426,39 @@ fn repair_single(line: &str, codec: &Codec) -> Option<(String, usize)> {
         };
         // `Ã` whose NBSP became a space: `voilÃ  le`, `Ã perturber`, `Ã s crianças`.
         if codec.name == "windows-1252" && chars[i] == 'Ã' && chars.get(i + 1) == Some(&' ') {
-            let prev_ok = i == 0 || matches!(chars[i - 1], ' ' | '\'' | '’') || chars[i - 1].is_lowercase();
+            let prev_ok =
+                i == 0 || matches!(chars[i - 1], ' ' | '\'' | '’') || chars[i - 1].is_lowercase();
             let next = chars.get(i + 2).copied();
             if prev_ok && next == Some(' ') {
-                cands.push(Cand { from: i, to: i + 2, text: "à".into(), strong: true, needs_neighbour: false });
+                cands.push(Cand {
+                    from: i,
+                    to: i + 2,
+                    text: "à".into(),
+                    strong: true,
+                    needs_neighbour: false,
+                });
                 i += 2;
                 continue;
             }
             if prev_ok && next == Some('s') && matches!(chars.get(i + 3), Some(' ')) {
-                cands.push(Cand { from: i, to: i + 3, text: "às".into(), strong: true, needs_neighbour: false });
+                cands.push(Cand {
+                    from: i,
+                    to: i + 3,
+                    text: "às".into(),
+                    strong: true,
+                    needs_neighbour: false,
+                });
                 i += 3;
                 continue;
             }
             if prev_ok && next.is_some_and(|c| c.is_lowercase()) {
-                cands.push(Cand { from: i, to: i + 1, text: "à".into(), strong: true, needs_neighbour: false });
+                cands.push(Cand {
+                    from: i,
+                    to: i + 1,
+                    text: "à".into(),
+                    strong: true,
+                    needs_neighbour: false,
+                });
                 i += 1;
                 continue;
             }
@@ -467,15 +472,39 @@ fn repair_single(line: &str, codec: &Codec) -> Option<(String, usize)> {
             Some((c, len, lost)) if len > 1 => {
                 // A lost byte right after a lowercase letter (`SlovenÄ�ina`) is damage, not text.
                 let strong = !lost || (i > 0 && chars[i - 1].is_lowercase());
-                cands.push(Cand { from: i, to: i + len, text: c.to_string(), strong, needs_neighbour: false });
+                cands.push(Cand {
+                    from: i,
+                    to: i + len,
+                    text: c.to_string(),
+                    strong,
+                    needs_neighbour: false,
+                });
                 i += len;
             }
             _ => {
                 // An NBSP continuation byte that became a space (`Ð ÑƒÑ`, `à¸ à¸²`).
-                let spaced: Vec<Byte> = window.iter().enumerate().map(|(k, b)| if k > 0 && *b == Some(b' ') { Some(0xA0) } else { *b }).collect();
+                let spaced: Vec<Byte> = window
+                    .iter()
+                    .enumerate()
+                    .map(|(k, b)| {
+                        if k > 0 && *b == Some(b' ') {
+                            Some(0xA0)
+                        } else {
+                            *b
+                        }
+                    })
+                    .collect();
                 match decode_at(&spaced, 0, false) {
-                    Some((c, len, false)) if len > 1 && spaced[..len] != window[..len.min(window.len())] => {
-                        cands.push(Cand { from: i, to: i + len, text: c.to_string(), strong: false, needs_neighbour: true });
+                    Some((c, len, false))
+                        if len > 1 && spaced[..len] != window[..len.min(window.len())] =>
+                    {
+                        cands.push(Cand {
+                            from: i,
+                            to: i + len,
+                            text: c.to_string(),
+                            strong: false,
+                            needs_neighbour: true,
+                        });
                         i += len;
                     }
                     _ => i += 1,
@@ -490,6 +519,10 @@ fn repair_single(line: &str, codec: &Codec) -> Option<(String, usize)> {
     let decoded_char = |k: usize| cands[k].text.chars().next().unwrap_or(' ');
     let mut keep = vec![false; cands.len()];
     let mut strong = 0usize;
+    let cjk_cands = cands
+        .iter()
+        .filter(|q| q.strong && q.text.chars().next().is_some_and(is_cjkish))
+        .count();
     for k in 0..cands.len() {
         let q = &cands[k];
         let x = decoded_char(k);
@@ -504,26 +537,46 @@ fn repair_single(line: &str, codec: &Codec) -> Option<(String, usize)> {
         if !allowed_single_byte_result(x) {
             continue;
         }
-        let before = if k > 0 && cands[k - 1].to == q.from { Some(cands[k - 1].text.chars().last().unwrap_or(' ')) } else { q.from.checked_sub(1).map(|j| chars[j]) };
-        let after = if k + 1 < cands.len() && cands[k + 1].from == q.to { Some(decoded_char(k + 1)) } else { chars.get(q.to).copied() };
+        let before = if k > 0 && cands[k - 1].to == q.from {
+            Some(cands[k - 1].text.chars().last().unwrap_or(' '))
+        } else {
+            q.from.checked_sub(1).map(|j| chars[j])
+        };
+        let after = if k + 1 < cands.len() && cands[k + 1].from == q.to {
+            Some(decoded_char(k + 1))
+        } else {
+            chars.get(q.to).copied()
+        };
         let orig = &chars[q.from..q.to];
         let caps = |c: Option<char>| c.is_some_and(|c| c.is_uppercase());
         let letter = |c: Option<char>| c.is_some_and(|c| c.is_alphabetic());
         let sc = script(x);
-        if sc != 0 && !(before.is_some_and(|c| script(c) == sc) || after.is_some_and(|c| script(c) == sc)) {
+        // Chinese read as Windows-1252 yields many CJK candidates on one line.
+        let han_line = sc == 6 && cjk_cands >= 2;
+        if sc != 0
+            && !han_line
+            && !(before.is_some_and(|c| script(c) == sc) || after.is_some_and(|c| script(c) == sc))
+        {
             continue;
         }
-        if x.is_lowercase() && (x as u32) > 0xFF && caps(before) && (caps(after) || !letter(after)) {
+        if x.is_lowercase() && (x as u32) > 0xFF && caps(before) && (caps(after) || !letter(after))
+        {
             continue;
         }
         if (0x100..0x250).contains(&(x as u32)) && !letter(before) && !letter(after) {
             continue;
         }
-        if orig.contains(&'\u{A0}') && !matches!(x as u32, 0xA0..=0xFF) {
+        // NBSP read as a continuation byte of a two-byte sequence only after Ã/Â (à, NBSP).
+        if orig.len() == 2 && orig.contains(&'\u{A0}') && !matches!(x as u32, 0xA0..=0xFF) {
             continue;
         }
         // Capitals of other code pages inside capitals (`HÅØYA`) are real letters.
-        if codec.name != "windows-1252" && (x as u32) < 0x250 && x.is_uppercase() && caps(before) && caps(after) {
+        if codec.name != "windows-1252"
+            && (x as u32) < 0x250
+            && x.is_uppercase()
+            && caps(before)
+            && caps(after)
+        {
             continue;
         }
         // MacRoman's √ is a math sign unless it sits inside a word (`wei√ü`).
@@ -541,8 +594,18 @@ fn repair_single(line: &str, codec: &Codec) -> Option<(String, usize)> {
     // Lossy candidates go along with strong evidence on the same line.
     // Codecs other than Windows-1252 are fixed conservatively: two strong
     // candidates, or one of three bytes or more.
-    let long = cands.iter().zip(&keep).any(|(q, &k)| k && q.strong && q.to - q.from >= 3);
-    let needed = if codec.name == "windows-1252" || long || (codec.name == "macintosh" && chars.contains(&'√')) { 1 } else { 2 };
+    let long = cands
+        .iter()
+        .zip(&keep)
+        .any(|(q, &k)| k && q.strong && q.to - q.from >= 3);
+    let needed = if codec.name == "windows-1252"
+        || long
+        || (codec.name == "macintosh" && chars.contains(&'√'))
+    {
+        1
+    } else {
+        2
+    };
     if strong < needed {
         return None;
     }
@@ -553,8 +616,14 @@ fn repair_single(line: &str, codec: &Codec) -> Option<(String, usize)> {
     }
     for k in 0..cands.len() {
         if cands[k].needs_neighbour && keep[k] {
-            let left = k > 0 && keep[k - 1] && !cands[k - 1].needs_neighbour && cands[k - 1].to == cands[k].from;
-            let right = k + 1 < cands.len() && keep[k + 1] && !cands[k + 1].needs_neighbour && cands[k + 1].from == cands[k].to;
+            let left = k > 0
+                && keep[k - 1]
+                && !cands[k - 1].needs_neighbour
+                && cands[k - 1].to == cands[k].from;
+            let right = k + 1 < cands.len()
+                && keep[k + 1]
+                && !cands[k + 1].needs_neighbour
+                && cands[k + 1].from == cands[k].to;
             keep[k] = left || right;
         }
     }
@@ -586,7 +655,11 @@ fn fix_c1(line: &str) -> Option<String> {
             if ('\u{80}'..='\u{9F}').contains(&c) {
                 let one = [c as u8];
                 let (s, bad) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&one);
-                if let Some(d) = s.chars().next().filter(|d| !bad && !('\u{80}'..='\u{9F}').contains(d)) {
+                if let Some(d) = s
+                    .chars()
+                    .next()
+                    .filter(|d| !bad && !('\u{80}'..='\u{9F}').contains(d))
+                {
                     changed = true;
                     return d;
                 }
@@ -599,7 +672,8 @@ fn fix_c1(line: &str) -> Option<String> {
 
 fn suspicious(line: &str, enabled: &[usize]) -> bool {
     let cs = codecs();
-    line.chars().any(|c| !c.is_ascii() && enabled.iter().any(|&i| cs[i].leads.contains(c)))
+    line.chars()
+        .any(|c| !c.is_ascii() && enabled.iter().any(|&i| cs[i].leads.contains(c)))
 }
 
 /// Repair one line: the best codec each round, up to three rounds (double mojibake).
@@ -621,7 +695,10 @@ pub fn repair_line(line: &str, enabled: &[usize]) -> Option<String> {
             }
             if let Some((s, _n)) = repair_with(&cur, &cs[i]) {
                 let gain = cur.chars().count() - s.chars().count();
-                if best.as_ref().is_none_or(|(b, _)| gain > cur.chars().count() - b.chars().count()) {
+                if best
+                    .as_ref()
+                    .is_none_or(|(b, _)| gain > cur.chars().count() - b.chars().count())
+                {
                     best = Some((s, gain));
                 }
             }
@@ -653,10 +730,22 @@ impl Mojibake {
             Some(names) => {
                 let mut v = Vec::new();
                 for n in names {
-                    let enc = Encoding::for_label(n.as_bytes()).ok_or_else(|| src.error_at(spec.id.span(), format!("unknown encoding `{n}` in `from`")))?;
-                    let name = if enc == encoding_rs::GB18030 { "GBK" } else { enc.name() };
+                    let enc = Encoding::for_label(n.as_bytes()).ok_or_else(|| {
+                        src.error_at(spec.id.span(), format!("unknown encoding `{n}` in `from`"))
+                    })?;
+                    let name = if enc == encoding_rs::GB18030 {
+                        "GBK"
+                    } else {
+                        enc.name()
+                    };
                     let i = cs.iter().position(|c| c.name == name).ok_or_else(|| {
-                        src.error_at(spec.id.span(), format!("mojibake repair does not support `{n}`; supported: {}", cs.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")))
+                        src.error_at(
+                            spec.id.span(),
+                            format!(
+                                "mojibake repair does not support `{n}`; supported: {}",
+                                cs.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+                            ),
+                        )
                     })?;
                     v.push(i);
                 }
@@ -703,8 +792,14 @@ mod tests {
     #[test]
     fn gbk_mojibake_whole_and_span() {
         assert_eq!(fix("鍏氬憳"), "党员");
-        assert_eq!(fix("锛堜竴锛夊潥鎸佷互楂樿川閲忕粺璁℃湇鍔￠珮璐ㄩ噺鍙戝睍"), "（一）坚持以高质量统计服务高质量发展");
-        assert_eq!(fix("1.2023骞村害閲嶇偣宸ヤ綔鎺ㄨ繘鎯呭喌"), "1.2023年度重点工作推进情况");
+        assert_eq!(
+            fix("锛堜竴锛夊潥鎸佷互楂樿川閲忕粺璁℃湇鍔￠珮璐ㄩ噺鍙戝睍"),
+            "（一）坚持以高质量统计服务高质量发展"
+        );
+        assert_eq!(
+            fix("1.2023骞村害閲嶇偣宸ヤ綔鎺ㄨ繘鎯呭喌"),
+            "1.2023年度重点工作推进情况"
+        );
         assert_eq!(fix("（二）业务能力与新形势新要求还不能适应。闅忕潃缁忔祹绀句細鐨勫彂灞曪紝新情况新问题明显增多"), "（二）业务能力与新形势新要求还不能适应。随着经济社会的发展，新情况新问题明显增多");
     }
 
@@ -720,11 +815,21 @@ mod tests {
         assert_eq!(fix("å…šå‘˜"), "党员");
         assert_eq!(fix("ä¸ºè¾–åŒºå„¿ç«¥å…\u{8d}è´¹"), "为辖区儿童免费");
         assert_eq!(fix("HÃ´tel de Police"), "Hôtel de Police");
+        // 素 = E7 B4 A0: an NBSP as the last byte of a three-byte sequence
+        assert_eq!(fix("è¡¥å……ç»´ç”Ÿç´\u{a0}Dæ»´å‰‚ã€‚"), "补充维生素D滴剂。");
     }
 
     #[test]
     fn clean_text_stays() {
-        for s in ["涓涓细流", "鍏", "深入学习贯彻党的二十大精神", "Bremer/Mccoy – DrÃ¥ber", "Offering 5×£35 pin ups", "RETWEET SE VOCÊ…", "café"] {
+        for s in [
+            "涓涓细流",
+            "鍏",
+            "深入学习贯彻党的二十大精神",
+            "Bremer/Mccoy – DrÃ¥ber",
+            "Offering 5×£35 pin ups",
+            "RETWEET SE VOCÊ…",
+            "café",
+        ] {
             assert_eq!(fix(s), s);
         }
     }

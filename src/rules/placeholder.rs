@@ -22,21 +22,37 @@ pub struct Placeholder {
 /// Characters of context on each side that the context patterns may see.
 const WINDOW: usize = 12;
 
-fn combine(patterns: &Option<Vec<Spanned<String>>>, token_alt: &str, src: &RuleSource) -> Result<Option<Regex>, RuleError> {
-    let Some(list) = patterns else { return Ok(None) };
+fn combine(
+    patterns: &Option<Vec<Spanned<String>>>,
+    token_alt: &str,
+    src: &RuleSource,
+) -> Result<Option<Regex>, RuleError> {
+    let Some(list) = patterns else {
+        return Ok(None);
+    };
     if list.is_empty() {
         return Ok(None);
     }
     let mut parts = Vec::new();
     for p in list {
         if !p.get_ref().contains("{T}") {
-            return Err(src.error_at(p.span(), "a context pattern must contain `{T}` where the token stands"));
+            return Err(src.error_at(
+                p.span(),
+                "a context pattern must contain `{T}` where the token stands",
+            ));
         }
         let expanded = p.get_ref().replace("{T}", token_alt);
-        Regex::new(&expanded).map_err(|e| src.error_at(p.span(), format!("invalid regex: {}", e.to_string().replace('\n', " "))))?;
+        Regex::new(&expanded).map_err(|e| {
+            src.error_at(
+                p.span(),
+                format!("invalid regex: {}", e.to_string().replace('\n', " ")),
+            )
+        })?;
         parts.push(format!("(?:{expanded})"));
     }
-    Regex::new(&parts.join("|")).map(Some).map_err(|e| src.error_at(list[0].span(), format!("patterns do not combine: {e}")))
+    Regex::new(&parts.join("|"))
+        .map(Some)
+        .map_err(|e| src.error_at(list[0].span(), format!("patterns do not combine: {e}")))
 }
 
 impl Placeholder {
@@ -47,21 +63,39 @@ impl Placeholder {
         }
         let replacement = required(&spec.replacement, spec, src, "replacement")?.clone();
         if spec.strong.is_none() && spec.evidence.is_none() {
-            return Err(src.error_at(spec.id.span(), "a placeholder rule needs `strong` or `evidence` patterns to judge a document"));
+            return Err(src.error_at(
+                spec.id.span(),
+                "a placeholder rule needs `strong` or `evidence` patterns to judge a document",
+            ));
         }
-        let token_alt = format!("(?:{})", tokens.iter().map(|t| regex::escape(t)).collect::<Vec<_>>().join("|"));
+        let token_alt = format!(
+            "(?:{})",
+            tokens
+                .iter()
+                .map(|t| regex::escape(t))
+                .collect::<Vec<_>>()
+                .join("|")
+        );
         let mark = match &spec.anonymisation_mark {
             None => None,
             Some(m) => {
                 let mut cs = m.chars();
                 match (cs.next(), cs.next()) {
                     (Some(c), None) => Some(c),
-                    _ => return Err(src.error_at(spec.id.span(), "`anonymisation_mark` must be one character (e.g. \"X\")")),
+                    _ => {
+                        return Err(src.error_at(
+                            spec.id.span(),
+                            "`anonymisation_mark` must be one character (e.g. \"X\")",
+                        ))
+                    }
                 }
             }
         };
         Ok(Placeholder {
-            tokens: AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(tokens).map_err(|e| src.error_at(spec.id.span(), e.to_string()))?,
+            tokens: AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(tokens)
+                .map_err(|e| src.error_at(spec.id.span(), e.to_string()))?,
             replacement,
             strong: combine(&spec.strong, &token_alt, src)?,
             evidence: combine(&spec.evidence, &token_alt, src)?,
@@ -95,9 +129,14 @@ impl Placeholder {
                 if spaced || Some(c) != self.mark {
                     return false;
                 }
-                let before: String = text[..start].chars().rev().take_while(|&ch| Some(ch) == self.mark).collect();
+                let before: String = text[..start]
+                    .chars()
+                    .rev()
+                    .take_while(|&ch| Some(ch) == self.mark)
+                    .collect();
                 let rest = &text[..start - before.len()];
-                before.chars().count() >= 2 && !rest.chars().next_back().is_some_and(is_latin_wordish)
+                before.chars().count() >= 2
+                    && !rest.chars().next_back().is_some_and(is_latin_wordish)
             }
             _ => true,
         }
@@ -106,15 +145,25 @@ impl Placeholder {
     /// Does a pattern match a window around the token that covers the token?
     fn covers(re: &Option<Regex>, text: &str, start: usize, end: usize) -> bool {
         let Some(re) = re else { return false };
-        let lo = text[..start].char_indices().rev().take(WINDOW).last().map_or(start, |(i, _)| i);
+        let lo = text[..start]
+            .char_indices()
+            .rev()
+            .take(WINDOW)
+            .last()
+            .map_or(start, |(i, _)| i);
         let lo = text[lo..start].rfind('\n').map_or(lo, |i| lo + i + 1);
-        let hi = text[end..].char_indices().nth(WINDOW).map_or(text.len(), |(i, _)| end + i);
+        let hi = text[end..]
+            .char_indices()
+            .nth(WINDOW)
+            .map_or(text.len(), |(i, _)| end + i);
         let hi = text[end..hi].find('\n').map_or(hi, |i| end + i);
         let window = &text[lo..hi];
         let (s, e) = (start - lo, end - lo);
         let mut at = 0;
         while at <= window.len() {
-            let Some(m) = re.find_at(window, at) else { return false };
+            let Some(m) = re.find_at(window, at) else {
+                return false;
+            };
             if m.start() <= s && e <= m.end() {
                 return true;
             }
@@ -122,7 +171,10 @@ impl Placeholder {
                 return false;
             }
             // try later matches starting after this one's start
-            at = window[m.start()..].chars().next().map_or(window.len() + 1, |c| m.start() + c.len_utf8());
+            at = window[m.start()..]
+                .chars()
+                .next()
+                .map_or(window.len() + 1, |c| m.start() + c.len_utf8());
         }
         false
     }
@@ -139,13 +191,22 @@ impl RuleKind for Placeholder {
         if candidates.is_empty() {
             return None;
         }
-        let restorable: Vec<(usize, usize)> = candidates.iter().copied().filter(|&(s, e)| !Self::covers(&self.lookalikes, text, s, e)).collect();
+        let restorable: Vec<(usize, usize)> = candidates
+            .iter()
+            .copied()
+            .filter(|&(s, e)| !Self::covers(&self.lookalikes, text, s, e))
+            .collect();
         if restorable.is_empty() {
             return None;
         }
-        let strong = restorable.iter().any(|&(s, e)| Self::covers(&self.strong, text, s, e));
+        let strong = restorable
+            .iter()
+            .any(|&(s, e)| Self::covers(&self.strong, text, s, e));
         let censored = strong || {
-            let evidence = restorable.iter().filter(|&&(s, e)| Self::covers(&self.evidence, text, s, e)).count();
+            let evidence = restorable
+                .iter()
+                .filter(|&&(s, e)| Self::covers(&self.evidence, text, s, e))
+                .count();
             evidence >= self.min_evidence && !text.contains(&self.replacement)
         };
         if !censored {

@@ -11,13 +11,19 @@ pub struct Replace {
 }
 
 /// Build an aho-corasick prefilter from a rule's `literals`.
-pub(crate) fn prefilter(spec: &RuleSpec, src: &RuleSource) -> Result<Option<AhoCorasick>, RuleError> {
+pub(crate) fn prefilter(
+    spec: &RuleSpec,
+    src: &RuleSource,
+) -> Result<Option<AhoCorasick>, RuleError> {
     match &spec.literals {
         None => Ok(None),
-        Some(lits) if lits.is_empty() || lits.iter().any(|l| l.is_empty()) => {
-            Err(src.error_at(spec.id.span(), "`literals` must list non-empty strings, one of which every match contains"))
-        }
-        Some(lits) => AhoCorasick::new(lits).map(Some).map_err(|e| src.error_at(spec.id.span(), format!("bad literals: {e}"))),
+        Some(lits) if lits.is_empty() || lits.iter().any(|l| l.is_empty()) => Err(src.error_at(
+            spec.id.span(),
+            "`literals` must list non-empty strings, one of which every match contains",
+        )),
+        Some(lits) => AhoCorasick::new(lits)
+            .map(Some)
+            .map_err(|e| src.error_at(spec.id.span(), format!("bad literals: {e}"))),
     }
 }
 
@@ -29,7 +35,11 @@ impl Replace {
             super::Action::Report => spec.replace.clone().unwrap_or_default(),
             super::Action::Fix => required(&spec.replace, spec, src, "replace")?.clone(),
         };
-        Ok(Replace { re, template, prefilter: prefilter(spec, src)? })
+        Ok(Replace {
+            re,
+            template,
+            prefilter: prefilter(spec, src)?,
+        })
     }
 
     fn once(&self, text: &str, hits: &mut RuleHits) -> Option<String> {

@@ -1,7 +1,10 @@
 //! `strip-line`: drop whole lines that match a regex, anywhere or only in a
 //! contiguous block at the head or tail of the document.
 
-use super::{compile_regex, replace::prefilter, required, RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
+use super::{
+    compile_regex, replace::prefilter, required, RuleError, RuleHits, RuleKind, RuleSource,
+    RuleSpec,
+};
 use aho_corasick::AhoCorasick;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +24,10 @@ impl Zone {
                 "head" => Ok(Zone::Head),
                 "tail" => Ok(Zone::Tail),
                 "edges" => Ok(Zone::Edges),
-                other => Err(src.error_at(z.span(), format!("unknown zone `{other}`: use any, head, tail or edges"))),
+                other => Err(src.error_at(
+                    z.span(),
+                    format!("unknown zone `{other}`: use any, head, tail or edges"),
+                )),
             },
         }
     }
@@ -41,12 +47,24 @@ pub fn line_spans(text: &str) -> Vec<LineSpan> {
     let bytes = text.as_bytes();
     for nl in memchr::memchr_iter(b'\n', bytes) {
         // A CRLF line's content excludes the CR (newlines are normalised last).
-        let end = if nl > start && bytes[nl - 1] == b'\r' { nl - 1 } else { nl };
-        v.push(LineSpan { start, end, next: nl + 1 });
+        let end = if nl > start && bytes[nl - 1] == b'\r' {
+            nl - 1
+        } else {
+            nl
+        };
+        v.push(LineSpan {
+            start,
+            end,
+            next: nl + 1,
+        });
         start = nl + 1;
     }
     if start < text.len() {
-        v.push(LineSpan { start, end: text.len(), next: text.len() });
+        v.push(LineSpan {
+            start,
+            end: text.len(),
+            next: text.len(),
+        });
     }
     v
 }
@@ -59,9 +77,18 @@ pub fn is_blank(s: &str) -> bool {
 /// candidate; in edge zones only a contiguous run from the edge (blank lines
 /// between allowed), at most `depth` non-blank lines deep, is dropped. Zones are
 /// computed once, on the text as given, so a second run drops nothing more.
-pub fn zone_drops(text: &str, spans: &[LineSpan], zone: Zone, depth: usize, mut is_hit: impl FnMut(usize) -> bool) -> Vec<bool> {
+pub fn zone_drops(
+    text: &str,
+    spans: &[LineSpan],
+    zone: Zone,
+    depth: usize,
+    mut is_hit: impl FnMut(usize) -> bool,
+) -> Vec<bool> {
     let mut drop = vec![false; spans.len()];
-    let blank: Vec<bool> = spans.iter().map(|s| is_blank(&text[s.start..s.end])).collect();
+    let blank: Vec<bool> = spans
+        .iter()
+        .map(|s| is_blank(&text[s.start..s.end]))
+        .collect();
     match zone {
         Zone::Any => {
             for i in 0..spans.len() {
@@ -96,7 +123,12 @@ pub fn zone_drops(text: &str, spans: &[LineSpan], zone: Zone, depth: usize, mut 
 }
 
 /// Remove the flagged lines (with their newlines), recording each.
-pub fn remove_lines(text: &str, spans: &[LineSpan], drop: &[bool], hits: &mut RuleHits) -> Option<String> {
+pub fn remove_lines(
+    text: &str,
+    spans: &[LineSpan],
+    drop: &[bool],
+    hits: &mut RuleHits,
+) -> Option<String> {
     if !drop.iter().any(|&d| d) {
         return None;
     }
@@ -151,7 +183,9 @@ impl RuleKind for StripLine {
         let spans = line_spans(text);
         let drop = zone_drops(text, &spans, self.zone, self.depth, |i| {
             let line = &text[spans[i].start..spans[i].end];
-            line.len() <= self.max_chars * 4 && line.chars().count() <= self.max_chars && self.re.is_match(line)
+            line.len() <= self.max_chars * 4
+                && line.chars().count() <= self.max_chars
+                && self.re.is_match(line)
         });
         remove_lines(text, &spans, &drop, hits)
     }
