@@ -66,6 +66,15 @@ pub struct Damage {
     pub lines: Vec<usize>,
 }
 
+/// A brand named by a removed advert that also occurs in the text that stays.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct BrandMention {
+    pub path: String,
+    pub line: usize,
+    pub token: String,
+    pub context: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct Timings {
     pub wall_seconds: f64,
@@ -88,6 +97,8 @@ pub struct Report {
     pub rules: Vec<RuleReport>,
     pub decode_losses: Vec<DecodeLoss>,
     pub damage: Vec<Damage>,
+    #[serde(default)]
+    pub brand_mentions: Vec<BrandMention>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub boilerplate: Vec<crate::learn::LearnedLine>,
     #[serde(default)]
@@ -108,6 +119,7 @@ pub struct Tally {
     pub rules: Vec<RuleTally>,
     pub decode_losses: Vec<DecodeLoss>,
     pub damage: Vec<Damage>,
+    pub brand_mentions: Vec<BrandMention>,
     /// Paths that would change, with the rules that would change them (check mode).
     pub changed: Vec<(String, Vec<String>)>,
 }
@@ -143,6 +155,9 @@ impl Tally {
             let t = &mut self.rules[i];
             if h.judged {
                 t.judged += 1;
+            }
+            for (line, token, context) in &h.findings {
+                self.brand_mentions.push(BrandMention { path: path.to_owned(), line: *line, token: token.clone(), context: context.clone() });
             }
             if h.changes == 0 {
                 continue;
@@ -200,6 +215,7 @@ impl Tally {
         }
         self.decode_losses.extend(other.decode_losses);
         self.damage.extend(other.damage);
+        self.brand_mentions.extend(other.brand_mentions);
         self.changed.extend(other.changed);
         self
     }
@@ -243,6 +259,7 @@ impl Tally {
             rules,
             decode_losses: self.decode_losses,
             damage: self.damage,
+            brand_mentions: self.brand_mentions,
             boilerplate: Vec::new(),
             timings,
         }
@@ -281,6 +298,7 @@ impl Report {
             }
             acc.decode_losses.extend(r.decode_losses);
             acc.damage.extend(r.damage);
+            acc.brand_mentions.extend(r.brand_mentions);
             acc.boilerplate.extend(r.boilerplate);
             acc.timings.wall_seconds = acc.timings.wall_seconds.max(r.timings.wall_seconds);
             acc.timings.input_bytes += r.timings.input_bytes;

@@ -437,3 +437,23 @@ fn rules_list_and_examples() {
         .code(0)
         .stdout(predicates::str::contains(" 0 failed"));
 }
+
+#[test]
+fn brands_named_by_adverts_are_reported_in_the_body() {
+    let t = tempfile::tempdir().unwrap();
+    let doc = t.path().join("doc.txt");
+    fs::write(
+        &doc,
+        "工作总结\n一、开展摄影培训、综合某某君与新闻报道写作知识培训。\n二、下一步计划。\n三、其他。\n四、附件。\n五、说明。\n欢迎加入“某某素材库svip会员”，添加客服：abc123，认准某某，某某唯一平台（公众号：某某君），谨防假冒！\n",
+    )
+    .unwrap();
+    let report = t.path().join("r.json");
+    docclean().arg("clean").arg(&doc).arg("--out").arg(t.path().join("out")).arg("--report").arg(&report).arg("-q").assert().code(0);
+    let r: serde_json::Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
+    let mentions = r["brand_mentions"].as_array().unwrap();
+    assert_eq!(mentions.len(), 1, "{mentions:?}");
+    assert_eq!(mentions[0]["token"], "某某君");
+    assert_eq!(mentions[0]["line"], 2);
+    // reported, not edited
+    assert!(fs::read_to_string(t.path().join("out/doc.txt")).unwrap().contains("综合某某君与新闻报道"));
+}

@@ -5,7 +5,7 @@
 
 use super::strip_line::{line_spans, remove_lines, zone_drops, Zone};
 use super::{compile_regex, required, RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
-use regex::RegexSet;
+use regex::{Regex, RegexSet};
 
 pub struct Advert {
     set: RegexSet,
@@ -15,6 +15,8 @@ pub struct Advert {
     depth: usize,
     max_chars: usize,
     short_document_lines: usize,
+    /// Patterns whose `brand` group names the site in an advert line.
+    brands: Vec<Regex>,
 }
 
 impl Advert {
@@ -36,6 +38,20 @@ impl Advert {
             depth: spec.zone_lines.unwrap_or(8),
             max_chars: spec.max_chars.unwrap_or(300),
             short_document_lines: spec.short_document_lines.unwrap_or(8),
+            brands: match &spec.brand_patterns {
+                None => Vec::new(),
+                Some(list) => {
+                    let mut v = Vec::new();
+                    for p in list {
+                        let re = compile_regex(p, src)?;
+                        if re.capture_names().all(|n| n != Some("brand")) {
+                            return Err(src.error_at(p.span(), "a brand pattern needs a named group `(?P<brand>…)`"));
+                        }
+                        v.push(re);
+                    }
+                    v
+                }
+            },
         })
     }
 
@@ -45,6 +61,53 @@ impl Advert {
             return 0;
         }
         self.set.matches(line).iter().map(|i| self.weights[i]).sum()
+    }
+}
+
+impl Advert {
+    /// Brand tokens named in the removed lines that also occur in the text that
+    /// stays (`综合哒哒君与…培训`): reported, never edited — the original word is unknowable.
+    fn report_brands(&self, text: &str, spans: &[super::strip_line::LineSpan], drop: &[bool], hits: &mut RuleHits) {
+        if self.brands.is_empty() {
+            return;
+        }
+        let mut tokens: Vec<String> = Vec::new();
+        for (s, _) in spans.iter().zip(drop).filter(|(_, &d)| d) {
+            let line = &text[s.start..s.end];
+            for re in &self.brands {
+                for caps in re.captures_iter(line) {
+                    if let Some(b) = caps.name("brand") {
+                        let t = b.as_str().trim();
+                        if t.chars().count() >= 2 && !tokens.iter().any(|x| x == t) {
+                            tokens.push(t.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        if tokens.is_empty() {
+            return;
+        }
+        // Longest first, so `哒哒君` is reported rather than `哒哒` inside it.
+        tokens.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        for (i, (s, _)) in spans.iter().zip(drop).enumerate().filter(|(_, (_, &d))| !d) {
+            let line = &text[s.start..s.end];
+            let mut taken: Vec<(usize, usize)> = Vec::new();
+            for t in &tokens {
+                for (at, _) in line.match_indices(t.as_str()) {
+                    let end = at + t.len();
+                    if taken.iter().any(|&(a, b)| at < b && a < end) {
+                        continue;
+                    }
+                    taken.push((at, end));
+                    if hits.findings.len() < 100 {
+                        let lo = line[..at].char_indices().rev().nth(9).map_or(0, |(k, _)| k);
+                        let hi = line[end..].char_indices().nth(10).map_or(line.len(), |(k, _)| end + k);
+                        hits.findings.push((i + 1, t.clone(), line[lo..hi].to_owned()));
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -78,6 +141,7 @@ impl RuleKind for Advert {
                 *d |= e;
             }
         }
+        self.report_brands(text, &spans, &drop, hits);
         remove_lines(text, &spans, &drop, hits)
     }
 }

@@ -17,6 +17,8 @@ pub struct RuleHits {
     pub judged: bool,
     /// 1-based line numbers of the first matches (report rules), for positions.
     pub lines: Vec<usize>,
+    /// Things worth a look that the rule did not change: (line, token, context).
+    pub findings: Vec<(usize, String, String)>,
 }
 
 impl RuleHits {

@@ -143,6 +143,7 @@ pub struct RuleSpec {
     pub threshold: Option<i32>,
     pub edge_threshold: Option<i32>,
     pub short_document_lines: Option<usize>,
+    pub brand_patterns: Option<Vec<Spanned<String>>>,
     // boilerplate
     pub lines: Option<Vec<String>>,
     pub documents: Option<Vec<u64>>,
