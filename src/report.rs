@@ -157,7 +157,12 @@ impl Tally {
                 t.judged += 1;
             }
             for (line, token, context) in &h.findings {
-                self.brand_mentions.push(BrandMention { path: path.to_owned(), line: *line, token: token.clone(), context: context.clone() });
+                self.brand_mentions.push(BrandMention {
+                    path: path.to_owned(),
+                    line: *line,
+                    token: token.clone(),
+                    context: context.clone(),
+                });
             }
             if h.changes == 0 {
                 continue;

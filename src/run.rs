@@ -36,9 +36,54 @@ pub struct RunOptions {
 /// Lines of a JSONL shard cleaned together, in parallel, before writing.
 const JSONL_BATCH_BYTES: usize = 8 << 20;
 
+/// How a shard is compressed, by its name; the output keeps the same compression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+pub fn compression_of(path: &Path) -> Compression {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("gz") => Compression::Gzip,
+        Some("zst") | Some("zstd") => Compression::Zstd,
+        _ => Compression::None,
+    }
+}
+
+/// `.jsonl`, `.ndjson`, optionally compressed (`.jsonl.gz`, `.jsonl.zst`).
 pub fn is_jsonl(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let base = [".gz", ".zst", ".zstd"]
+        .iter()
+        .find_map(|s| name.strip_suffix(s))
+        .unwrap_or(&name);
+    base.ends_with(".jsonl") || base.ends_with(".ndjson")
+}
+
+/// A buffered reader over a (possibly compressed) shard.
+pub fn open_shard(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
+    let f = std::fs::File::open(path)?;
+    Ok(match compression_of(path) {
+        Compression::None => Box::new(BufReader::with_capacity(1 << 20, f)),
+        Compression::Gzip => Box::new(BufReader::with_capacity(
+            1 << 20,
+            flate2::read::MultiGzDecoder::new(f),
+        )),
+        Compression::Zstd => Box::new(BufReader::with_capacity(
+            1 << 20,
+            zstd::stream::read::Decoder::new(f)?,
+        )),
+    })
 }
 
 /// Process all items; `tick` is called after each.
@@ -332,8 +377,7 @@ pub fn process_jsonl_stream(
 
 fn process_jsonl_file(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Result<Tally, String> {
     let display = item.display();
-    let file = std::fs::File::open(&item.path).map_err(|e| format!("cannot read: {e}"))?;
-    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut reader = open_shard(&item.path).map_err(|e| format!("cannot read: {e}"))?;
     let mut tally = match &opts.output {
         Output::Check { .. } => {
             process_jsonl_stream(set, &display, &mut reader, &mut std::io::sink(), opts)
@@ -374,10 +418,31 @@ fn jsonl_to_file(
         .prefix(".docclean-")
         .tempfile_in(parent)
         .map_err(|e| format!("cannot write in {}: {e}", parent.display()))?;
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp);
-    let tally =
-        process_jsonl_stream(set, display, reader, &mut w, opts).map_err(|e| format!("{e}"))?;
-    let tmp = w
+    let buf = std::io::BufWriter::with_capacity(1 << 20, tmp);
+    let write_err = |e: std::io::Error| format!("cannot write {}: {e}", dest.display());
+    let (tally, buf) = match compression_of(dest) {
+        Compression::None => {
+            let mut w = buf;
+            (
+                process_jsonl_stream(set, display, reader, &mut w, opts)
+                    .map_err(|e| format!("{e}"))?,
+                w,
+            )
+        }
+        Compression::Gzip => {
+            let mut w = flate2::write::GzEncoder::new(buf, flate2::Compression::default());
+            let t = process_jsonl_stream(set, display, reader, &mut w, opts)
+                .map_err(|e| format!("{e}"))?;
+            (t, w.finish().map_err(write_err)?)
+        }
+        Compression::Zstd => {
+            let mut w = zstd::stream::write::Encoder::new(buf, 3).map_err(write_err)?;
+            let t = process_jsonl_stream(set, display, reader, &mut w, opts)
+                .map_err(|e| format!("{e}"))?;
+            (t, w.finish().map_err(write_err)?)
+        }
+    };
+    let tmp = buf
         .into_inner()
         .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
     if let Some(suffix) = backup {
@@ -446,10 +511,10 @@ pub fn run_stdin(set: &RuleSet, opts: &RunOptions) -> std::io::Result<Tally> {
 /// here, since the cleaning pass reports them.
 pub fn documents_of(item: &WorkItem, opts: &RunOptions, f: &mut dyn FnMut(&str)) {
     if opts.force_jsonl || is_jsonl(&item.path) {
-        let Ok(file) = std::fs::File::open(&item.path) else {
+        let Ok(reader) = open_shard(&item.path) else {
             return;
         };
-        for line in BufReader::new(file).lines().map_while(Result::ok) {
+        for line in reader.lines().map_while(Result::ok) {
             if let Ok(fields) = serde_json::from_str::<indexmap::IndexMap<&str, &RawValue>>(&line) {
                 if let Some(t) = fields
                     .get(opts.text_field.as_str())

@@ -448,12 +448,73 @@ fn brands_named_by_adverts_are_reported_in_the_body() {
     )
     .unwrap();
     let report = t.path().join("r.json");
-    docclean().arg("clean").arg(&doc).arg("--out").arg(t.path().join("out")).arg("--report").arg(&report).arg("-q").assert().code(0);
+    docclean()
+        .arg("clean")
+        .arg(&doc)
+        .arg("--out")
+        .arg(t.path().join("out"))
+        .arg("--report")
+        .arg(&report)
+        .arg("-q")
+        .assert()
+        .code(0);
     let r: serde_json::Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
     let mentions = r["brand_mentions"].as_array().unwrap();
     assert_eq!(mentions.len(), 1, "{mentions:?}");
     assert_eq!(mentions[0]["token"], "某某君");
     assert_eq!(mentions[0]["line"], 2);
     // reported, not edited
-    assert!(fs::read_to_string(t.path().join("out/doc.txt")).unwrap().contains("综合某某君与新闻报道"));
+    assert!(fs::read_to_string(t.path().join("out/doc.txt"))
+        .unwrap()
+        .contains("综合某某君与新闻报道"));
+}
+
+#[test]
+fn compressed_shards_keep_their_compression() {
+    use std::io::{Read, Write};
+    let t = tempfile::tempdir().unwrap();
+    let input = t.path().join("in");
+    fs::create_dir_all(&input).unwrap();
+    let lines = "{\"id\":1,\"text\":\"庭院%2B\"}\n{\"id\":2,\"text\":\"D的二十大\"}\n";
+    let mut gz = flate2::write::GzEncoder::new(
+        fs::File::create(input.join("a.jsonl.gz")).unwrap(),
+        flate2::Compression::default(),
+    );
+    gz.write_all(lines.as_bytes()).unwrap();
+    gz.finish().unwrap();
+    fs::write(
+        input.join("b.jsonl.zst"),
+        zstd::encode_all(lines.as_bytes(), 3).unwrap(),
+    )
+    .unwrap();
+    let out = t.path().join("out");
+    docclean()
+        .arg("clean")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .code(0);
+    let want = "{\"id\":1,\"text\":\"庭院+\"}\n{\"id\":2,\"text\":\"党的二十大\"}\n";
+    let mut got = String::new();
+    flate2::read::GzDecoder::new(fs::File::open(out.join("a.jsonl.gz")).unwrap())
+        .read_to_string(&mut got)
+        .unwrap();
+    assert_eq!(got, want);
+    let got = zstd::decode_all(fs::File::open(out.join("b.jsonl.zst")).unwrap()).unwrap();
+    assert_eq!(String::from_utf8(got).unwrap(), want);
+    // a corrupt shard is an error for that file; the others are still written
+    fs::write(input.join("c.jsonl.gz"), b"not gzip at all").unwrap();
+    let out2 = t.path().join("out2");
+    docclean()
+        .arg("clean")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out2)
+        .arg("-q")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("c.jsonl.gz"));
+    assert!(out2.join("b.jsonl.zst").exists());
 }

@@ -45,7 +45,10 @@ impl Advert {
                     for p in list {
                         let re = compile_regex(p, src)?;
                         if re.capture_names().all(|n| n != Some("brand")) {
-                            return Err(src.error_at(p.span(), "a brand pattern needs a named group `(?P<brand>…)`"));
+                            return Err(src.error_at(
+                                p.span(),
+                                "a brand pattern needs a named group `(?P<brand>…)`",
+                            ));
                         }
                         v.push(re);
                     }
@@ -67,7 +70,13 @@ impl Advert {
 impl Advert {
     /// Brand tokens named in the removed lines that also occur in the text that
     /// stays (`综合哒哒君与…培训`): reported, never edited — the original word is unknowable.
-    fn report_brands(&self, text: &str, spans: &[super::strip_line::LineSpan], drop: &[bool], hits: &mut RuleHits) {
+    fn report_brands(
+        &self,
+        text: &str,
+        spans: &[super::strip_line::LineSpan],
+        drop: &[bool],
+        hits: &mut RuleHits,
+    ) {
         if self.brands.is_empty() {
             return;
         }
@@ -102,8 +111,12 @@ impl Advert {
                     taken.push((at, end));
                     if hits.findings.len() < 100 {
                         let lo = line[..at].char_indices().rev().nth(9).map_or(0, |(k, _)| k);
-                        let hi = line[end..].char_indices().nth(10).map_or(line.len(), |(k, _)| end + k);
-                        hits.findings.push((i + 1, t.clone(), line[lo..hi].to_owned()));
+                        let hi = line[end..]
+                            .char_indices()
+                            .nth(10)
+                            .map_or(line.len(), |(k, _)| end + k);
+                        hits.findings
+                            .push((i + 1, t.clone(), line[lo..hi].to_owned()));
                     }
                 }
             }
