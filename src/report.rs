@@ -143,7 +143,10 @@ impl Tally {
     }
 
     /// Add one document's outcome.
-    pub fn add_document(&mut self, set: &RuleSet, path: &str, outcome: &DocOutcome, changed: bool) {
+    /// Add one document's outcome; `path` is called only when something names it.
+    pub fn add_document(&mut self, set: &RuleSet, path: &dyn Fn() -> String, outcome: &DocOutcome, changed: bool) {
+        let mut named: Option<String> = None;
+        let mut path = || named.get_or_insert_with(path).clone();
         self.documents += 1;
         if changed {
             self.changed_documents += 1;
@@ -158,7 +161,7 @@ impl Tally {
             }
             for (line, token, context) in &h.findings {
                 self.brand_mentions.push(BrandMention {
-                    path: path.to_owned(),
+                    path: path(),
                     line: *line,
                     token: token.clone(),
                     context: context.clone(),
@@ -174,7 +177,7 @@ impl Tally {
             for (before, after) in &h.examples {
                 if t.examples.len() < MAX_EXAMPLES {
                     t.examples.push(Example {
-                        path: path.to_owned(),
+                        path: path(),
                         before: before.clone(),
                         after: after.clone(),
                     });
@@ -182,7 +185,7 @@ impl Tally {
             }
             if set.rules[i].action == crate::rules::Action::Report {
                 self.damage.push(Damage {
-                    path: path.to_owned(),
+                    path: path(),
                     rule: set.rules[i].id.clone(),
                     count: h.changes,
                     lines: h.lines.clone(),

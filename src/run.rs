@@ -161,7 +161,7 @@ fn process_item(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Tally {
     let pipeline = Pipeline::new(set);
     let (cleaned, outcome) = pipeline.clean(&decoded.text);
     let changed = cleaned.as_ref() != decoded.text;
-    tally.add_document(set, &display, &outcome, changed);
+    tally.add_document(set, &|| display.clone(), &outcome, changed);
     let result = match &opts.output {
         Output::Check { diff } => {
             if changed {
@@ -236,104 +236,133 @@ pub fn write_atomic(dest: &Path, data: &[u8], backup: Option<&str>) -> Result<()
     Ok(())
 }
 
-/// The result of cleaning one JSONL line.
+/// What one JSONL line came to.
 struct LineResult {
-    out: Vec<u8>,
-    tally: Tally,
+    /// The rewritten line (with its newline); `None` passes the input through.
+    out: Option<Vec<u8>>,
+    /// The document's outcome, when the line held one.
+    doc: Option<(crate::pipeline::DocOutcome, bool)>,
+    warning: Option<String>,
+    /// Check mode: the rules that would change it, and the diff.
+    check: Option<Vec<String>>,
 }
 
-/// Clean the text field of one JSONL line, keeping every other byte.
-fn clean_jsonl_line(
-    set: &RuleSet,
-    path: &str,
-    line_no: u64,
-    raw: &[u8],
-    opts: &RunOptions,
-) -> LineResult {
-    let n = set.rules.len();
-    let mut tally = Tally::new(n);
-    let body = raw.strip_suffix(b"\n").unwrap_or(raw);
-    let body = body.strip_suffix(b"\r").unwrap_or(body);
-    let passthrough = |tally: Tally| {
-        let mut out = body.to_vec();
-        out.push(b'\n');
-        LineResult { out, tally }
-    };
-    if body.iter().all(|b| b.is_ascii_whitespace()) {
-        return passthrough(tally);
+impl LineResult {
+    fn pass() -> Self {
+        LineResult { out: None, doc: None, warning: None, check: None }
     }
-    let warn = |mut tally: Tally, message: String| {
-        tally.warnings.push(Warning {
-            path: path.to_owned(),
-            line: Some(line_no),
-            message,
-        });
-        passthrough(tally)
-    };
+    fn warn(message: String) -> Self {
+        LineResult { warning: Some(message), ..Self::pass() }
+    }
+}
+
+/// Finds the raw value of one field of a JSON object, skipping the others
+/// without building them.
+struct FieldSeed<'n> {
+    name: &'n str,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for FieldSeed<'_> {
+    type Value = Option<&'de RawValue>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for FieldSeed<'_> {
+    type Value = Option<&'de RawValue>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if key.0 == self.name {
+                found = Some(map.next_value::<&'de RawValue>()?);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// A JSON object key, borrowed when it has no escapes.
+struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// The raw JSON of field `name` in the object `line`.
+fn find_field<'a>(line: &'a str, name: &str) -> serde_json::Result<Option<&'a RawValue>> {
+    use serde::de::DeserializeSeed;
+    let mut de = serde_json::Deserializer::from_str(line);
+    let v = FieldSeed { name }.deserialize(&mut de)?;
+    de.end()?;
+    Ok(v)
+}
+
+/// Clean the text field of one JSONL line (without its newline), keeping every other byte.
+fn clean_jsonl_line(set: &RuleSet, body: &[u8], opts: &RunOptions, doc_path: &dyn Fn() -> String) -> LineResult {
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return LineResult::pass();
+    }
     let Ok(line) = std::str::from_utf8(body) else {
-        return warn(
-            tally,
-            "line is not valid UTF-8: passed through unchanged".into(),
-        );
+        return LineResult::warn("line is not valid UTF-8: passed through unchanged".into());
     };
     let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
-    let fields: indexmap::IndexMap<&str, &RawValue> = match serde_json::from_str(line) {
-        Ok(f) => f,
-        Err(e) => {
-            return warn(
-                tally,
-                format!("not a JSON object ({e}): passed through unchanged"),
-            )
-        }
+    let raw_text = match find_field(line, &opts.text_field) {
+        Ok(Some(r)) => r,
+        Ok(None) => return LineResult::warn(format!("no `{}` field: passed through unchanged", opts.text_field)),
+        Err(e) => return LineResult::warn(format!("not a JSON object ({e}): passed through unchanged")),
     };
-    let Some(raw_text) = fields.get(opts.text_field.as_str()) else {
-        return warn(
-            tally,
-            format!("no `{}` field: passed through unchanged", opts.text_field),
-        );
-    };
-    let text: String = match serde_json::from_str(raw_text.get()) {
+    let text: std::borrow::Cow<str> = match serde_json::from_str(raw_text.get()) {
         Ok(t) => t,
-        Err(_) => {
-            return warn(
-                tally,
-                format!(
-                    "`{}` is not a string: passed through unchanged",
-                    opts.text_field
-                ),
-            )
-        }
+        Err(_) => return LineResult::warn(format!("`{}` is not a string: passed through unchanged", opts.text_field)),
     };
-    let doc_path = format!("{path}:{line_no}");
     let (cleaned, outcome) = Pipeline::new(set).clean(&text);
-    let changed = cleaned.as_ref() != text;
-    tally.add_document(set, &doc_path, &outcome, changed);
+    let changed = cleaned.as_ref() != text.as_ref();
     if !changed {
-        return passthrough(tally);
+        return LineResult { doc: Some((outcome, false)), ..LineResult::pass() };
     }
     if let Output::Check { diff } = &opts.output {
         let mut entry: Vec<String> = outcome.changed_rules(set).map(str::to_owned).collect();
         if *diff {
-            entry.push(unified_diff(&doc_path, &text, &cleaned));
+            entry.push(unified_diff(&doc_path(), &text, &cleaned));
         }
-        tally.changed.push((doc_path, entry));
-        return passthrough(tally);
+        return LineResult { doc: Some((outcome, true)), check: Some(entry), ..LineResult::pass() };
     }
     let start = raw_text.get().as_ptr() as usize - line.as_ptr() as usize;
     let end = start + raw_text.get().len();
     let mut out = Vec::with_capacity(line.len() + 16);
     out.extend_from_slice(line[..start].as_bytes());
-    out.extend_from_slice(
-        serde_json::to_string(cleaned.as_ref())
-            .expect("string serialises")
-            .as_bytes(),
-    );
+    serde_json::to_writer(&mut out, cleaned.as_ref()).expect("a string serialises");
     out.extend_from_slice(line[end..].as_bytes());
     out.push(b'\n');
-    LineResult { out, tally }
+    LineResult { out: Some(out), doc: Some((outcome, true)), ..LineResult::pass() }
 }
 
-/// Stream JSONL from `reader` to `writer` in batches cleaned in parallel.
+/// Stream JSONL from `reader` to `writer`: batches of about 8 MB, their lines
+/// cleaned in parallel, written in order; memory does not grow with the input.
 pub fn process_jsonl_stream(
     set: &RuleSet,
     path: &str,
@@ -344,32 +373,75 @@ pub fn process_jsonl_stream(
     let n = set.rules.len();
     let mut tally = Tally::new(n);
     let mut line_no = 0u64;
-    loop {
-        let mut batch: Vec<Vec<u8>> = Vec::new();
-        let mut size = 0;
-        while size < JSONL_BATCH_BYTES {
-            let mut buf = Vec::new();
-            if reader.read_until(b'\n', &mut buf)? == 0 {
+    let mut carry: Vec<u8> = Vec::new();
+    let mut eof = false;
+    while !eof {
+        // Fill a batch, ending on a line boundary.
+        let mut buf = std::mem::take(&mut carry);
+        loop {
+            if buf.len() >= JSONL_BATCH_BYTES && memchr::memrchr(b'\n', &buf).is_some() {
                 break;
             }
-            size += buf.len();
-            batch.push(buf);
+            let chunk = reader.fill_buf()?;
+            if chunk.is_empty() {
+                eof = true;
+                break;
+            }
+            let len = chunk.len();
+            buf.extend_from_slice(chunk);
+            reader.consume(len);
         }
-        if batch.is_empty() {
+        if !eof {
+            let i = memchr::memrchr(b'\n', &buf).expect("the batch ends on a newline");
+            carry = buf.split_off(i + 1);
+        }
+        if buf.is_empty() {
             break;
         }
-        tally.input_bytes += size as u64;
+        tally.input_bytes += buf.len() as u64;
+        // split_inclusive yields a last line without newline when there is one.
+        let lines: Vec<&[u8]> = buf.split_inclusive(|&b| b == b'\n').collect();
         let base = line_no;
-        line_no += batch.len() as u64;
-        let results: Vec<LineResult> = batch
-            .par_iter()
-            .enumerate()
-            .map(|(i, raw)| clean_jsonl_line(set, path, base + i as u64 + 1, raw, opts))
+        line_no += lines.len() as u64;
+        let bodies: Vec<&[u8]> = lines
+            .iter()
+            .map(|raw| {
+                let b = raw.strip_suffix(b"\n").unwrap_or(raw);
+                b.strip_suffix(b"\r").unwrap_or(b)
+            })
             .collect();
-        for r in results {
-            writer.write_all(&r.out)?;
-            tally = tally.merge(r.tally);
+        let doc_path = |i: usize| format!("{path}:{}", base + i as u64 + 1);
+        let results: Vec<LineResult> =
+            bodies.par_iter().enumerate().map(|(i, body)| clean_jsonl_line(set, body, opts, &|| doc_path(i))).collect();
+        for (body, r) in bodies.iter().zip(&results) {
+            match &r.out {
+                Some(o) => writer.write_all(o)?,
+                None => {
+                    writer.write_all(body)?;
+                    writer.write_all(b"\n")?;
+                }
+            }
         }
+        let batch = results
+            .into_par_iter()
+            .enumerate()
+            .fold(
+                || Tally::new(n),
+                |mut t, (i, r)| {
+                    if let Some(message) = r.warning {
+                        t.warnings.push(Warning { path: path.to_owned(), line: Some(base + i as u64 + 1), message });
+                    }
+                    if let Some((outcome, changed)) = &r.doc {
+                        t.add_document(set, &|| doc_path(i), outcome, *changed);
+                    }
+                    if let Some(entry) = r.check {
+                        t.changed.push((doc_path(i), entry));
+                    }
+                    t
+                },
+            )
+            .reduce(|| Tally::new(n), Tally::merge);
+        tally = tally.merge(batch);
     }
     writer.flush()?;
     Ok(tally)
@@ -488,7 +560,7 @@ pub fn run_stdin(set: &RuleSet, opts: &RunOptions) -> std::io::Result<Tally> {
                 .or_default() += 1;
             let (cleaned, outcome) = Pipeline::new(set).clean(&decoded.text);
             let changed = cleaned.as_ref() != decoded.text;
-            tally.add_document(set, "<stdin>", &outcome, changed);
+            tally.add_document(set, &|| "<stdin>".to_owned(), &outcome, changed);
             if let Output::Check { diff } = &opts.output {
                 if changed {
                     let mut entry: Vec<String> =

@@ -9,6 +9,8 @@ use regex::{Regex, RegexSet};
 
 pub struct Advert {
     set: RegexSet,
+    /// All features in one regex (multi-line): finds the lines worth scoring in one pass.
+    any: Regex,
     weights: Vec<i32>,
     threshold: i32,
     edge_threshold: i32,
@@ -30,8 +32,21 @@ impl Advert {
         }
         let set = RegexSet::new(features.iter().map(|f| f.pattern.get_ref()))
             .map_err(|e| src.error_at(spec.id.span(), e.to_string()))?;
+        // The union only finds candidate lines (each is then scored exactly), so a
+        // leading `^\s*` is dropped: alternatives then start with literals the
+        // regex engine can search for quickly.
+        let union = features
+            .iter()
+            .map(|f| {
+                let p = f.pattern.get_ref();
+                format!("(?:{})", p.strip_prefix(r"^\s*").unwrap_or(p))
+            })
+            .collect::<Vec<_>>()
+            .join("|");
+        let any = Regex::new(&format!("(?m){union}")).map_err(|e| src.error_at(spec.id.span(), e.to_string()))?;
         Ok(Advert {
             set,
+            any,
             weights: features.iter().map(|f| f.weight).collect(),
             threshold: *required(&spec.threshold, spec, src, "threshold")?,
             edge_threshold: spec.edge_threshold.unwrap_or(i32::MAX),
@@ -130,11 +145,18 @@ impl RuleKind for Advert {
     }
 
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
+        let positions: Vec<usize> = self.any.find_iter(text).map(|m| m.start()).collect();
+        if positions.is_empty() {
+            return None;
+        }
         let spans = line_spans(text);
-        let scores: Vec<i32> = spans
-            .iter()
-            .map(|s| self.score(&text[s.start..s.end]))
-            .collect();
+        let starts: Vec<usize> = spans.iter().map(|s| s.start).collect();
+        let mut scores = vec![0i32; spans.len()];
+        for i in super::prefilter::lines_at(&starts, &positions) {
+            if let Some(s) = spans.get(i) {
+                scores[i] = self.score(&text[s.start..s.end]);
+            }
+        }
         if !scores
             .iter()
             .any(|&s| s >= self.edge_threshold.min(self.threshold))

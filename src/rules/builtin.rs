@@ -211,8 +211,13 @@ pub struct Invisible;
 impl RuleKind for Invisible {
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
         // All of them are three-byte sequences starting E2 80/81 or EF BB.
-        let bytes = text.as_bytes();
-        if memchr::memchr2(0xE2, 0xEF, bytes).is_none() || !text.chars().any(is_invisible) {
+        use std::sync::OnceLock;
+        static GATE: OnceLock<super::prefilter::Literals> = OnceLock::new();
+        let gate = GATE.get_or_init(|| {
+            let lits: Vec<String> = ['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'].iter().map(|c| c.to_string()).collect();
+            super::prefilter::Literals::new(&lits).expect("literals")
+        });
+        if !gate.is_match(text) {
             return None;
         }
         let mut out = String::with_capacity(text.len());

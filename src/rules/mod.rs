@@ -9,6 +9,7 @@ pub mod hits;
 pub mod marker;
 pub mod mojibake;
 pub mod placeholder;
+pub mod prefilter;
 pub mod replace;
 pub mod strip_line;
 

@@ -17,11 +17,37 @@ struct Codec {
     table: Vec<u16>,
     /// Characters a UTF-8 lead byte turns into under this codec.
     leads: BmpSet,
+    /// Characters a UTF-8 continuation byte turns into (single-byte codecs).
+    conts: BmpSet,
+}
+
+impl Codec {
+    /// Could this codec's mojibake be on the line? Single-byte codecs need a
+    /// lead character followed by a continuation character (curly quotes alone,
+    /// MacRoman lead bytes, are everyday Chinese punctuation).
+    fn may_apply(&self, line: &str) -> bool {
+        if self.double_byte {
+            return line.chars().any(|c| self.leads.contains(c));
+        }
+        let mut prev: Option<char> = None;
+        for c in line.chars() {
+            if let Some(p) = prev {
+                if self.leads.contains(p)
+                    && (self.conts.contains(c) || c == '\u{FFFD}' || (c == ' ' && self.name == "windows-1252"))
+                {
+                    return true;
+                }
+            }
+            prev = Some(c);
+        }
+        false
+    }
 }
 
 fn build_single(enc: &'static Encoding) -> Codec {
     let mut table = vec![0u16; 0x10000];
     let mut leads = BmpSet::empty();
+    let mut conts = BmpSet::empty();
     for b in 0x80u16..=0xFF {
         let one = [b as u8];
         let (s, bad) = enc.decode_without_bom_handling(&one);
@@ -34,6 +60,9 @@ fn build_single(enc: &'static Encoding) -> Codec {
                 if (0xC2..=0xF4).contains(&b) {
                     leads.insert(c);
                 }
+                if (0x80..=0xBF).contains(&b) {
+                    conts.insert(c);
+                }
             }
         }
     }
@@ -41,6 +70,7 @@ fn build_single(enc: &'static Encoding) -> Codec {
     for b in 0x80u16..=0x9F {
         if table[b as usize] == 0 {
             table[b as usize] = b;
+            conts.insert(char::from_u32(b as u32).expect("C1 control"));
         }
     }
     Codec {
@@ -48,6 +78,7 @@ fn build_single(enc: &'static Encoding) -> Codec {
         double_byte: false,
         table,
         leads,
+        conts,
     }
 }
 
@@ -77,6 +108,7 @@ fn build_gbk() -> Codec {
         double_byte: true,
         table,
         leads,
+        conts: BmpSet::empty(),
     }
 }
 
@@ -118,30 +150,29 @@ fn to_bytes(chars: &[char], codec: &Codec) -> ByteLine {
     };
     for (ci, &c) in chars.iter().enumerate() {
         bl.starts.push(bl.bytes.len());
-        let code = if (c as u32) < 0x80 {
-            Some(vec![Some(c as u8)])
+        let mut push = |b: Byte| {
+            bl.bytes.push(b);
+            bl.char_of.push(ci);
+        };
+        let mapped = if (c as u32) < 0x80 {
+            push(Some(c as u8));
+            true
         } else if c == '\u{FFFD}' {
-            Some(vec![None])
+            push(None);
+            true
         } else if (c as u32) < 0x10000 && codec.table[c as usize] != 0 {
             let v = codec.table[c as usize];
             if v > 0xFF {
-                Some(vec![Some((v >> 8) as u8), Some((v & 0xFF) as u8)])
+                push(Some((v >> 8) as u8));
+                push(Some((v & 0xFF) as u8));
             } else {
-                Some(vec![Some(v as u8)])
+                push(Some(v as u8));
             }
+            true
         } else {
-            None
+            false
         };
-        match code {
-            Some(bs) => {
-                for b in bs {
-                    bl.bytes.push(b);
-                    bl.char_of.push(ci);
-                }
-                bl.barrier.push(false);
-            }
-            None => bl.barrier.push(true),
-        }
+        bl.barrier.push(!mapped);
     }
     bl.starts.push(bl.bytes.len());
     bl
@@ -313,7 +344,9 @@ fn repair_with(line: &str, codec: &Codec) -> Option<(String, usize)> {
     let mut ci = 0; // current char index
     let mut copied = 0; // chars copied so far
     while ci < n_chars {
-        if bl.barrier[ci] {
+        // A run of UTF-8 read as GBK starts with a character whose first byte
+        // is a UTF-8 lead byte: try no other start.
+        if bl.barrier[ci] || !codec.leads.contains(chars[ci]) {
             ci += 1;
             continue;
         }
@@ -645,7 +678,9 @@ fn repair_single(line: &str, codec: &Codec) -> Option<(String, usize)> {
 
 /// C1 control characters left in text are Windows-1252 punctuation read as Latin-1.
 fn fix_c1(line: &str) -> Option<String> {
-    if !line.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c)) {
+    // C1 controls are encoded C2 80 – C2 9F.
+    let bytes = line.as_bytes();
+    if !memchr::memchr_iter(0xC2, bytes).any(|i| bytes.get(i + 1).is_some_and(|b| (0x80..=0x9F).contains(b))) {
         return None;
     }
     let mut changed = false;
@@ -674,6 +709,7 @@ fn suspicious(line: &str, enabled: &[usize]) -> bool {
     let cs = codecs();
     line.chars()
         .any(|c| !c.is_ascii() && enabled.iter().any(|&i| cs[i].leads.contains(c)))
+        && enabled.iter().any(|&i| cs[i].may_apply(line))
 }
 
 /// Repair one line: the best codec each round, up to three rounds (double mojibake).
@@ -690,7 +726,7 @@ pub fn repair_line(line: &str, enabled: &[usize]) -> Option<String> {
     for _round in 0..3 {
         let mut best: Option<(String, usize)> = None;
         for &i in enabled {
-            if !cur.chars().any(|c| cs[i].leads.contains(c)) {
+            if !cs[i].may_apply(&cur) {
                 continue;
             }
             if let Some((s, _n)) = repair_with(&cur, &cs[i]) {
@@ -720,6 +756,8 @@ pub fn repair_line(line: &str, enabled: &[usize]) -> Option<String> {
 
 pub struct Mojibake {
     enabled: Vec<usize>,
+    /// Lead characters of every enabled codec, plus C1 controls: the cheap gate.
+    gate: BmpSet,
 }
 
 impl Mojibake {
@@ -752,13 +790,24 @@ impl Mojibake {
                 v
             }
         };
-        Ok(Mojibake { enabled })
+        let mut gate = BmpSet::empty();
+        for &i in &enabled {
+            gate.union_with(&cs[i].leads);
+        }
+        for u in 0x80u32..=0x9F {
+            gate.insert(char::from_u32(u).expect("C1 control"));
+        }
+        Ok(Mojibake { enabled, gate })
     }
 }
 
 impl RuleKind for Mojibake {
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
         if text.is_ascii() {
+            return None;
+        }
+        // One pass over the whole text: most documents have nothing suspicious.
+        if !text.chars().any(|c| self.gate.contains(c)) {
             return None;
         }
         let mut out: Option<String> = None;

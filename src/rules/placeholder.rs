@@ -10,6 +10,7 @@ use regex::Regex;
 use toml::Spanned;
 
 pub struct Placeholder {
+    gate: super::prefilter::Literals,
     tokens: AhoCorasick,
     replacement: String,
     strong: Option<Regex>,
@@ -92,6 +93,7 @@ impl Placeholder {
             }
         };
         Ok(Placeholder {
+            gate: super::prefilter::Literals::new(tokens).map_err(|e| src.error_at(spec.id.span(), e))?,
             tokens: AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(tokens)
@@ -182,6 +184,9 @@ impl Placeholder {
 
 impl RuleKind for Placeholder {
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
+        if !self.gate.is_match(text) {
+            return None;
+        }
         let candidates: Vec<(usize, usize)> = self
             .tokens
             .find_iter(text)

@@ -1,29 +1,20 @@
 //! `replace`: a regex with captures and a `$1`/`${name}` template. An optional
-//! `literals` prefilter skips documents that cannot match (aho-corasick).
+//! `literals` prefilter skips documents that cannot match.
 
 use super::{compile_regex, required, RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
-use aho_corasick::AhoCorasick;
+use super::prefilter::Literals;
 
 pub struct Replace {
     re: regex::Regex,
     template: String,
-    prefilter: Option<AhoCorasick>,
+    prefilter: Option<Literals>,
 }
 
-/// Build an aho-corasick prefilter from a rule's `literals`.
-pub(crate) fn prefilter(
-    spec: &RuleSpec,
-    src: &RuleSource,
-) -> Result<Option<AhoCorasick>, RuleError> {
+/// Build the prefilter from a rule's `literals`.
+pub(crate) fn prefilter(spec: &RuleSpec, src: &RuleSource) -> Result<Option<Literals>, RuleError> {
     match &spec.literals {
         None => Ok(None),
-        Some(lits) if lits.is_empty() || lits.iter().any(|l| l.is_empty()) => Err(src.error_at(
-            spec.id.span(),
-            "`literals` must list non-empty strings, one of which every match contains",
-        )),
-        Some(lits) => AhoCorasick::new(lits)
-            .map(Some)
-            .map_err(|e| src.error_at(spec.id.span(), format!("bad literals: {e}"))),
+        Some(lits) => Literals::new(lits).map(Some).map_err(|e| src.error_at(spec.id.span(), e)),
     }
 }
 

@@ -5,7 +5,7 @@ use super::{
     compile_regex, replace::prefilter, required, RuleError, RuleHits, RuleKind, RuleSource,
     RuleSpec,
 };
-use aho_corasick::AhoCorasick;
+use super::prefilter::{lines_at, Literals};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Zone {
@@ -155,7 +155,7 @@ pub struct StripLine {
     zone: Zone,
     depth: usize,
     max_chars: usize,
-    prefilter: Option<AhoCorasick>,
+    prefilter: Option<Literals>,
 }
 
 impl StripLine {
@@ -173,17 +173,26 @@ impl StripLine {
 
 impl RuleKind for StripLine {
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
-        if let Some(pf) = &self.prefilter {
-            if !pf.is_match(text) {
-                return None;
-            }
-        } else if !self.re.is_match(text) {
+        // Only lines holding a literal (or a match) can go.
+        let positions: Vec<usize> = match &self.prefilter {
+            Some(pf) => pf.positions(text),
+            None => self.re.find_iter(text).map(|m| m.start()).collect(),
+        };
+        if positions.is_empty() {
             return None;
         }
         let spans = line_spans(text);
+        let starts: Vec<usize> = spans.iter().map(|s| s.start).collect();
+        let mut candidate = vec![false; spans.len()];
+        for i in lines_at(&starts, &positions) {
+            if i < candidate.len() {
+                candidate[i] = true;
+            }
+        }
         let drop = zone_drops(text, &spans, self.zone, self.depth, |i| {
             let line = &text[spans[i].start..spans[i].end];
-            line.len() <= self.max_chars * 4
+            candidate[i]
+                && line.len() <= self.max_chars * 4
                 && line.chars().count() <= self.max_chars
                 && self.re.is_match(line)
         });
