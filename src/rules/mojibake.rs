@@ -756,8 +756,11 @@ pub fn repair_line(line: &str, enabled: &[usize]) -> Option<String> {
 
 pub struct Mojibake {
     enabled: Vec<usize>,
-    /// Lead characters of every enabled codec, plus C1 controls: the cheap gate.
-    gate: BmpSet,
+    /// The cheap gate, in one pass: a GBK lead character or a C1 control
+    /// (`single` here), or a single-byte lead followed by a continuation.
+    single: BmpSet,
+    leads: BmpSet,
+    conts: BmpSet,
 }
 
 impl Mojibake {
@@ -790,14 +793,41 @@ impl Mojibake {
                 v
             }
         };
-        let mut gate = BmpSet::empty();
+        let (mut single, mut leads, mut conts) = (BmpSet::empty(), BmpSet::empty(), BmpSet::empty());
         for &i in &enabled {
-            gate.union_with(&cs[i].leads);
+            if cs[i].double_byte {
+                single.union_with(&cs[i].leads);
+            } else {
+                leads.union_with(&cs[i].leads);
+                conts.union_with(&cs[i].conts);
+            }
         }
         for u in 0x80u32..=0x9F {
-            gate.insert(char::from_u32(u).expect("C1 control"));
+            single.insert(char::from_u32(u).expect("C1 control"));
         }
-        Ok(Mojibake { enabled, gate })
+        conts.insert('\u{FFFD}');
+        conts.insert(' ');
+        Ok(Mojibake { enabled, single, leads, conts })
+    }
+}
+
+impl Mojibake {
+    fn gate(&self, s: &str) -> bool {
+        let mut prev_lead = false;
+        for c in s.chars() {
+            if c.is_ascii() {
+                if prev_lead && c == ' ' {
+                    return true;
+                }
+                prev_lead = false;
+                continue;
+            }
+            if self.single.contains(c) || (prev_lead && self.conts.contains(c)) {
+                return true;
+            }
+            prev_lead = self.leads.contains(c);
+        }
+        false
     }
 }
 
@@ -807,13 +837,16 @@ impl RuleKind for Mojibake {
             return None;
         }
         // One pass over the whole text: most documents have nothing suspicious.
-        if !text.chars().any(|c| self.gate.contains(c)) {
+        if !self.gate(text) {
             return None;
         }
         let mut out: Option<String> = None;
         let mut copied = 0;
         for s in super::strip_line::line_spans(text) {
             let line = &text[s.start..s.end];
+            if !self.gate(line) {
+                continue;
+            }
             if let Some(fixed) = repair_line(line, &self.enabled) {
                 let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
                 o.push_str(&text[copied..s.start]);
