@@ -758,9 +758,9 @@ pub struct Mojibake {
     enabled: Vec<usize>,
     /// The cheap gate, in one pass: a GBK lead character or a C1 control
     /// (`single` here), or a single-byte lead followed by a continuation.
-    single: BmpSet,
-    leads: BmpSet,
-    conts: BmpSet,
+    /// Per BMP character: bit 16 = GBK lead or C1 control; bits 0–7 = lead
+    /// character of single-byte codec k; bits 8–15 = its continuation character.
+    gate_flags: Box<[u32]>,
 }
 
 impl Mojibake {
@@ -793,39 +793,54 @@ impl Mojibake {
                 v
             }
         };
-        let (mut single, mut leads, mut conts) = (BmpSet::empty(), BmpSet::empty(), BmpSet::empty());
-        for &i in &enabled {
-            if cs[i].double_byte {
-                single.union_with(&cs[i].leads);
-            } else {
-                leads.union_with(&cs[i].leads);
-                conts.union_with(&cs[i].conts);
+        let mut gate_flags = vec![0u32; 0x10000].into_boxed_slice();
+        for (k, &i) in enabled.iter().enumerate() {
+            let codec = &cs[i];
+            for (u, f) in gate_flags.iter_mut().enumerate() {
+                let Some(c) = char::from_u32(u as u32) else { continue };
+                if codec.double_byte {
+                    if codec.leads.contains(c) {
+                        *f |= GATE_SINGLE;
+                    }
+                } else if k < 8 {
+                    if codec.leads.contains(c) {
+                        *f |= 1 << k;
+                    }
+                    if codec.conts.contains(c) || c == '\u{FFFD}' {
+                        *f |= 1 << (8 + k);
+                    }
+                }
             }
         }
-        for u in 0x80u32..=0x9F {
-            single.insert(char::from_u32(u).expect("C1 control"));
+        for u in 0x80usize..=0x9F {
+            gate_flags[u] |= GATE_SINGLE;
         }
-        conts.insert('\u{FFFD}');
-        conts.insert(' ');
-        Ok(Mojibake { enabled, single, leads, conts })
+        Ok(Mojibake { enabled, gate_flags })
     }
 }
 
+const GATE_SINGLE: u32 = 1 << 16;
+
 impl Mojibake {
+    /// One table lookup per character: a GBK lead or C1 control, or a lead
+    /// followed by a continuation of the same single-byte codec (or by a space,
+    /// an NBSP that became one).
     fn gate(&self, s: &str) -> bool {
-        let mut prev_lead = false;
+        let mut prev_leads = 0u32;
         for c in s.chars() {
-            if c.is_ascii() {
-                if prev_lead && c == ' ' {
+            let u = c as u32;
+            if u < 0x80 {
+                if prev_leads != 0 && c == ' ' {
                     return true;
                 }
-                prev_lead = false;
+                prev_leads = 0;
                 continue;
             }
-            if self.single.contains(c) || (prev_lead && self.conts.contains(c)) {
+            let f = if u < 0x10000 { self.gate_flags[u as usize] } else { 0 };
+            if f & GATE_SINGLE != 0 || (prev_leads & (f >> 8) & 0xFF) != 0 {
                 return true;
             }
-            prev_lead = self.leads.contains(c);
+            prev_leads = f & 0xFF;
         }
         false
     }
@@ -836,23 +851,29 @@ impl RuleKind for Mojibake {
         if text.is_ascii() {
             return None;
         }
-        // One pass over the whole text: most documents have nothing suspicious.
-        if !self.gate(text) {
-            return None;
-        }
+        // One pass: each line through the gate, most lines stop there.
         let mut out: Option<String> = None;
         let mut copied = 0;
-        for s in super::strip_line::line_spans(text) {
-            let line = &text[s.start..s.end];
-            if !self.gate(line) {
+        let mut start = 0;
+        let bytes = text.as_bytes();
+        let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(text.len()));
+        for nl in ends {
+            if start > text.len() {
+                break;
+            }
+            let end = if nl > start && bytes[nl - 1] == b'\r' { nl - 1 } else { nl };
+            let line = &text[start..end];
+            let line_start = start;
+            start = nl + 1;
+            if line.is_ascii() || !self.gate(line) {
                 continue;
             }
             if let Some(fixed) = repair_line(line, &self.enabled) {
                 let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
-                o.push_str(&text[copied..s.start]);
+                o.push_str(&text[copied..line_start]);
                 o.push_str(&fixed);
-                copied = s.end;
-                hits.edit(text, s.start, s.end, &fixed);
+                copied = end;
+                hits.edit(text, line_start, end, &fixed);
             }
         }
         out.map(|mut o| {
