@@ -362,89 +362,123 @@ fn clean_jsonl_line(set: &RuleSet, body: &[u8], opts: &RunOptions, doc_path: &dy
 }
 
 /// Stream JSONL from `reader` to `writer`: batches of about 8 MB, their lines
-/// cleaned in parallel, written in order; memory does not grow with the input.
+/// cleaned in parallel, written in order by a writer thread while the next
+/// batch is read and cleaned; memory does not grow with the input.
 pub fn process_jsonl_stream(
     set: &RuleSet,
     path: &str,
-    reader: &mut dyn BufRead,
-    writer: &mut dyn Write,
+    reader: &mut (dyn BufRead + Send),
+    writer: &mut (dyn Write + Send),
     opts: &RunOptions,
 ) -> std::io::Result<Tally> {
     let n = set.rules.len();
-    let mut tally = Tally::new(n);
-    let mut line_no = 0u64;
-    let mut carry: Vec<u8> = Vec::new();
-    let mut eof = false;
-    while !eof {
-        // Fill a batch, ending on a line boundary.
-        let mut buf = std::mem::take(&mut carry);
-        loop {
-            if buf.len() >= JSONL_BATCH_BYTES && memchr::memrchr(b'\n', &buf).is_some() {
-                break;
-            }
-            let chunk = reader.fill_buf()?;
-            if chunk.is_empty() {
-                eof = true;
-                break;
-            }
-            let len = chunk.len();
-            buf.extend_from_slice(chunk);
-            reader.consume(len);
-        }
-        if !eof {
-            let i = memchr::memrchr(b'\n', &buf).expect("the batch ends on a newline");
-            carry = buf.split_off(i + 1);
-        }
-        if buf.is_empty() {
-            break;
-        }
-        tally.input_bytes += buf.len() as u64;
-        // split_inclusive yields a last line without newline when there is one.
-        let lines: Vec<&[u8]> = buf.split_inclusive(|&b| b == b'\n').collect();
-        let base = line_no;
-        line_no += lines.len() as u64;
-        let bodies: Vec<&[u8]> = lines
-            .iter()
-            .map(|raw| {
-                let b = raw.strip_suffix(b"\n").unwrap_or(raw);
-                b.strip_suffix(b"\r").unwrap_or(b)
-            })
-            .collect();
-        let doc_path = |i: usize| format!("{path}:{}", base + i as u64 + 1);
-        let results: Vec<LineResult> =
-            bodies.par_iter().enumerate().map(|(i, body)| clean_jsonl_line(set, body, opts, &|| doc_path(i))).collect();
-        for (body, r) in bodies.iter().zip(&results) {
-            match &r.out {
-                Some(o) => writer.write_all(o)?,
-                None => {
-                    writer.write_all(body)?;
-                    writer.write_all(b"\n")?;
+    /// A cleaned batch on its way to the writer: the input, each line's body
+    /// range, and the rewritten line where it changed.
+    type Written = (Vec<u8>, Vec<(usize, usize)>, Vec<Option<Vec<u8>>>);
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Written>(1);
+        let writing = scope.spawn(move || -> std::io::Result<()> {
+            for (buf, bodies, outs) in rx {
+                for (&(s, e), out) in bodies.iter().zip(outs) {
+                    match out {
+                        Some(o) => writer.write_all(&o)?,
+                        None => {
+                            writer.write_all(&buf[s..e])?;
+                            writer.write_all(b"\n")?;
+                        }
+                    }
                 }
             }
+            writer.flush()
+        });
+        // A reader thread fills the next batch while this one is cleaned.
+        let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+        let reading = scope.spawn(move || -> std::io::Result<()> {
+            let mut carry: Vec<u8> = Vec::new();
+            loop {
+                let mut buf = std::mem::take(&mut carry);
+                let mut eof = false;
+                loop {
+                    if buf.len() >= JSONL_BATCH_BYTES && memchr::memrchr(b'\n', &buf).is_some() {
+                        break;
+                    }
+                    let chunk = reader.fill_buf()?;
+                    if chunk.is_empty() {
+                        eof = true;
+                        break;
+                    }
+                    let len = chunk.len();
+                    buf.extend_from_slice(chunk);
+                    reader.consume(len);
+                }
+                if !eof {
+                    let i = memchr::memrchr(b'\n', &buf).expect("the batch ends on a newline");
+                    carry = buf.split_off(i + 1);
+                }
+                if !buf.is_empty() && batch_tx.send(buf).is_err() {
+                    return Ok(());
+                }
+                if eof {
+                    return Ok(());
+                }
+            }
+        });
+        let mut tally = Tally::new(n);
+        let mut line_no = 0u64;
+        for buf in batch_rx {
+            tally.input_bytes += buf.len() as u64;
+            // Body ranges: without the newline and a CR before it.
+            let mut bodies: Vec<(usize, usize)> = Vec::new();
+            let mut start = 0;
+            for nl in memchr::memchr_iter(b'\n', &buf).chain((buf.last() != Some(&b'\n')).then_some(buf.len())) {
+                let end = if nl > start && buf[nl - 1] == b'\r' { nl - 1 } else { nl };
+                bodies.push((start, end));
+                start = nl + 1;
+            }
+            let base = line_no;
+            line_no += bodies.len() as u64;
+            let doc_path = |i: usize| format!("{path}:{}", base + i as u64 + 1);
+            let results: Vec<LineResult> = bodies
+                .par_iter()
+                .enumerate()
+                .map(|(i, &(s, e))| clean_jsonl_line(set, &buf[s..e], opts, &|| doc_path(i)))
+                .collect();
+            let mut outs: Vec<Option<Vec<u8>>> = Vec::with_capacity(results.len());
+            let mut stats = Vec::with_capacity(results.len());
+            for r in results {
+                outs.push(r.out);
+                stats.push((r.doc, r.warning, r.check));
+            }
+            if tx.send((buf, bodies, outs)).is_err() {
+                break; // the writer failed: its error is returned below
+            }
+            let batch = stats
+                .into_par_iter()
+                .enumerate()
+                .fold(
+                    || Tally::new(n),
+                    |mut t, (i, (doc, warning, check))| {
+                        if let Some(message) = warning {
+                            t.warnings.push(Warning { path: path.to_owned(), line: Some(base + i as u64 + 1), message });
+                        }
+                        if let Some((outcome, changed)) = &doc {
+                            t.add_document(set, &|| doc_path(i), outcome, *changed);
+                        }
+                        if let Some(entry) = check {
+                            t.changed.push((doc_path(i), entry));
+                        }
+                        t
+                    },
+                )
+                .reduce(|| Tally::new(n), Tally::merge);
+            tally = tally.merge(batch);
         }
-        let batch = results
-            .into_par_iter()
-            .enumerate()
-            .fold(
-                || Tally::new(n),
-                |mut t, (i, r)| {
-                    if let Some(message) = r.warning {
-                        t.warnings.push(Warning { path: path.to_owned(), line: Some(base + i as u64 + 1), message });
-                    }
-                    if let Some((outcome, changed)) = &r.doc {
-                        t.add_document(set, &|| doc_path(i), outcome, *changed);
-                    }
-                    if let Some(entry) = r.check {
-                        t.changed.push((doc_path(i), entry));
-                    }
-                    t
-                },
-            )
-            .reduce(|| Tally::new(n), Tally::merge);
-        tally = tally.merge(batch);
-    }
-    writer.flush()?;
-    Ok(tally)
+        drop(tx);
+        let written = writing.join().expect("the writer thread does not panic");
+        reading.join().expect("the reader thread does not panic")?;
+        written?;
+        Ok(tally)
+    })
 }
 
 fn process_jsonl_file(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Result<Tally, String> {
@@ -475,7 +509,7 @@ fn process_jsonl_file(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Resu
 fn jsonl_to_file(
     set: &RuleSet,
     display: &str,
-    reader: &mut dyn BufRead,
+    reader: &mut (dyn BufRead + Send),
     dest: &Path,
     backup: Option<&str>,
     opts: &RunOptions,
@@ -535,9 +569,9 @@ fn jsonl_to_file(
 pub fn run_stdin(set: &RuleSet, opts: &RunOptions) -> std::io::Result<Tally> {
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout);
     if opts.force_jsonl {
-        let mut reader = BufReader::with_capacity(1 << 20, stdin.lock());
+        let mut reader = BufReader::with_capacity(1 << 20, std::io::stdin());
         let mut t = process_jsonl_stream(set, "<stdin>", &mut reader, &mut out, opts)?;
         t.files = 1;
         return Ok(t);
