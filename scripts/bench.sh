@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# End-to-end throughput of the docclean binary on a generated corpus, beside a
+# Python `re` pipeline and (when installed) a ripgrep multi-pattern scan and ftfy.
+# Prints MB/s per core at -j1 (pinned to one core) and -jN.
+#   scripts/bench.sh [MB]        (default 100 MB per shard)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MB=${1:-100}
+N=$(nproc)
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+cargo build --release --quiet
+BIN=target/release/docclean
+python3 scripts/gen_corpus.py "$WORK/in" --mb "$MB"
+
+secs() {
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@" >/dev/null 2>&1 || true
+  t1=$(date +%s.%N)
+  python3 -c "print($t1 - $t0)"
+}
+rate() { python3 -c "import sys; b=int(sys.argv[1]); s=float(sys.argv[2]); c=int(sys.argv[3]); print(f'{b/1e6/s:8.1f} MB/s  {b/1e6/s/c:8.1f} MB/s/core  ({s:.2f} s)')" "$1" "$2" "$3"; }
+one_core() { if command -v taskset >/dev/null; then taskset -c 0 "$@"; else "$@"; fi; }
+
+printf '%-44s %s\n' "run" "throughput"
+for shard in clean noisy; do
+  f="$WORK/in/$shard.jsonl"; bytes=$(stat -c %s "$f")
+  s=$(secs one_core $BIN clean "$f" --out "$WORK/o1" -q -j 1); printf '%-44s %s\n' "docclean $shard.jsonl -j1 (one core)" "$(rate "$bytes" "$s" 1)"
+  s=$(secs $BIN clean "$f" --out "$WORK/oN" -q -j "$N"); printf '%-44s %s\n' "docclean $shard.jsonl -j$N" "$(rate "$bytes" "$s" "$N")"
+  cmp -s "$WORK/o1/$shard.jsonl" "$WORK/oN/$shard.jsonl" || echo "  output differs between -j1 and -j$N!"
+  s=$(secs python3 scripts/re_baseline.py "$f" "$WORK/re.jsonl"); printf '%-44s %s\n' "python re, 12 substitutions, $shard" "$(rate "$bytes" "$s" 1)"
+  if command -v rg >/dev/null; then
+    s=$(secs rg -c -e '##paid' -e '&[a-z]+;' -e '%2B' -e 'D的' -e 'D员' -e 'D建' -e 'AAA' -e '素材库' -e '公众号' -e '客服' -e '上传' -e '付费' -e '试读' -e '锟斤拷' -e '\x{200b}' -e '会员' -e '侵权' -e '文库' -e '【' "$f")
+    printf '%-44s %s\n' "ripgrep, 19 trigger patterns, $shard" "$(rate "$bytes" "$s" 1)"
+  fi
+done
+files_bytes=$(du -sb "$WORK/in/files" | cut -f1)
+s=$(secs one_core $BIN clean "$WORK/in/files" --out "$WORK/f1" -q -j 1); printf '%-44s %s\n' "docclean 2000 small files -j1 (one core)" "$(rate "$files_bytes" "$s" 1)"
+s=$(secs $BIN clean "$WORK/in/files" --out "$WORK/fN" -q -j "$N"); printf '%-44s %s\n' "docclean 2000 small files -j$N" "$(rate "$files_bytes" "$s" "$N")"
+peak=$(/usr/bin/time -f %M $BIN clean "$WORK/in/clean.jsonl" --out "$WORK/o1" -q -j "$N" 2>&1 | tail -1)
+echo "peak RSS on the $MB MB clean shard: $((peak / 1024)) MB"
