@@ -144,7 +144,13 @@ impl Tally {
 
     /// Add one document's outcome.
     /// Add one document's outcome; `path` is called only when something names it.
-    pub fn add_document(&mut self, set: &RuleSet, path: &dyn Fn() -> String, outcome: &DocOutcome, changed: bool) {
+    pub fn add_document(
+        &mut self,
+        set: &RuleSet,
+        path: &dyn Fn() -> String,
+        outcome: &DocOutcome,
+        changed: bool,
+    ) {
         let mut named: Option<String> = None;
         let mut path = || named.get_or_insert_with(path).clone();
         self.documents += 1;

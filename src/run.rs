@@ -249,10 +249,18 @@ struct LineResult {
 
 impl LineResult {
     fn pass() -> Self {
-        LineResult { out: None, doc: None, warning: None, check: None }
+        LineResult {
+            out: None,
+            doc: None,
+            warning: None,
+            check: None,
+        }
     }
     fn warn(message: String) -> Self {
-        LineResult { warning: Some(message), ..Self::pass() }
+        LineResult {
+            warning: Some(message),
+            ..Self::pass()
+        }
     }
 }
 
@@ -322,7 +330,12 @@ fn find_field<'a>(line: &'a str, name: &str) -> serde_json::Result<Option<&'a Ra
 }
 
 /// Clean the text field of one JSONL line (without its newline), keeping every other byte.
-fn clean_jsonl_line(set: &RuleSet, body: &[u8], opts: &RunOptions, doc_path: &dyn Fn() -> String) -> LineResult {
+fn clean_jsonl_line(
+    set: &RuleSet,
+    body: &[u8],
+    opts: &RunOptions,
+    doc_path: &dyn Fn() -> String,
+) -> LineResult {
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         return LineResult::pass();
     }
@@ -332,24 +345,43 @@ fn clean_jsonl_line(set: &RuleSet, body: &[u8], opts: &RunOptions, doc_path: &dy
     let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
     let raw_text = match find_field(line, &opts.text_field) {
         Ok(Some(r)) => r,
-        Ok(None) => return LineResult::warn(format!("no `{}` field: passed through unchanged", opts.text_field)),
-        Err(e) => return LineResult::warn(format!("not a JSON object ({e}): passed through unchanged")),
+        Ok(None) => {
+            return LineResult::warn(format!(
+                "no `{}` field: passed through unchanged",
+                opts.text_field
+            ))
+        }
+        Err(e) => {
+            return LineResult::warn(format!("not a JSON object ({e}): passed through unchanged"))
+        }
     };
     let text: std::borrow::Cow<str> = match serde_json::from_str(raw_text.get()) {
         Ok(t) => t,
-        Err(_) => return LineResult::warn(format!("`{}` is not a string: passed through unchanged", opts.text_field)),
+        Err(_) => {
+            return LineResult::warn(format!(
+                "`{}` is not a string: passed through unchanged",
+                opts.text_field
+            ))
+        }
     };
     let (cleaned, outcome) = Pipeline::new(set).clean(&text);
     let changed = cleaned.as_ref() != text.as_ref();
     if !changed {
-        return LineResult { doc: Some((outcome, false)), ..LineResult::pass() };
+        return LineResult {
+            doc: Some((outcome, false)),
+            ..LineResult::pass()
+        };
     }
     if let Output::Check { diff } = &opts.output {
         let mut entry: Vec<String> = outcome.changed_rules(set).map(str::to_owned).collect();
         if *diff {
             entry.push(unified_diff(&doc_path(), &text, &cleaned));
         }
-        return LineResult { doc: Some((outcome, true)), check: Some(entry), ..LineResult::pass() };
+        return LineResult {
+            doc: Some((outcome, true)),
+            check: Some(entry),
+            ..LineResult::pass()
+        };
     }
     let start = raw_text.get().as_ptr() as usize - line.as_ptr() as usize;
     let end = start + raw_text.get().len();
@@ -358,7 +390,11 @@ fn clean_jsonl_line(set: &RuleSet, body: &[u8], opts: &RunOptions, doc_path: &dy
     serde_json::to_writer(&mut out, cleaned.as_ref()).expect("a string serialises");
     out.extend_from_slice(line[end..].as_bytes());
     out.push(b'\n');
-    LineResult { out: Some(out), doc: Some((outcome, true)), ..LineResult::pass() }
+    LineResult {
+        out: Some(out),
+        doc: Some((outcome, true)),
+        ..LineResult::pass()
+    }
 }
 
 /// Stream JSONL from `reader` to `writer`: batches of about 8 MB, their lines
@@ -430,8 +466,14 @@ pub fn process_jsonl_stream(
             // Body ranges: without the newline and a CR before it.
             let mut bodies: Vec<(usize, usize)> = Vec::new();
             let mut start = 0;
-            for nl in memchr::memchr_iter(b'\n', &buf).chain((buf.last() != Some(&b'\n')).then_some(buf.len())) {
-                let end = if nl > start && buf[nl - 1] == b'\r' { nl - 1 } else { nl };
+            for nl in memchr::memchr_iter(b'\n', &buf)
+                .chain((buf.last() != Some(&b'\n')).then_some(buf.len()))
+            {
+                let end = if nl > start && buf[nl - 1] == b'\r' {
+                    nl - 1
+                } else {
+                    nl
+                };
                 bodies.push((start, end));
                 start = nl + 1;
             }
@@ -459,7 +501,11 @@ pub fn process_jsonl_stream(
                     || Tally::new(n),
                     |mut t, (i, (doc, warning, check))| {
                         if let Some(message) = warning {
-                            t.warnings.push(Warning { path: path.to_owned(), line: Some(base + i as u64 + 1), message });
+                            t.warnings.push(Warning {
+                                path: path.to_owned(),
+                                line: Some(base + i as u64 + 1),
+                                message,
+                            });
                         }
                         if let Some((outcome, changed)) = &doc {
                             t.add_document(set, &|| doc_path(i), outcome, *changed);

@@ -43,7 +43,8 @@ impl Advert {
             })
             .collect::<Vec<_>>()
             .join("|");
-        let any = Regex::new(&format!("(?m){union}")).map_err(|e| src.error_at(spec.id.span(), e.to_string()))?;
+        let any = Regex::new(&format!("(?m){union}"))
+            .map_err(|e| src.error_at(spec.id.span(), e.to_string()))?;
         Ok(Advert {
             set,
             any,

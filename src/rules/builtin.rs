@@ -214,7 +214,10 @@ impl RuleKind for Invisible {
         use std::sync::OnceLock;
         static GATE: OnceLock<super::prefilter::Literals> = OnceLock::new();
         let gate = GATE.get_or_init(|| {
-            let lits: Vec<String> = ['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'].iter().map(|c| c.to_string()).collect();
+            let lits: Vec<String> = ['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}']
+                .iter()
+                .map(|c| c.to_string())
+                .collect();
             super::prefilter::Literals::new(&lits).expect("literals")
         });
         if !gate.is_match(text) {

@@ -33,7 +33,9 @@ impl Codec {
         for c in line.chars() {
             if let Some(p) = prev {
                 if self.leads.contains(p)
-                    && (self.conts.contains(c) || c == '\u{FFFD}' || (c == ' ' && self.name == "windows-1252"))
+                    && (self.conts.contains(c)
+                        || c == '\u{FFFD}'
+                        || (c == ' ' && self.name == "windows-1252"))
                 {
                     return true;
                 }
@@ -188,6 +190,47 @@ fn infer_lost(prefix: &[u8]) -> Option<char> {
     }
 }
 
+/// The byte a GBK decoder lost at position `k` of a UTF-8 sequence, from the
+/// byte that followed it. Decoders drop one byte where a pair is invalid: a
+/// lead of 0x80, a lead of a user-defined row (0xAA–0xAF before 0xA1–0xFE,
+/// 0xA1–0xA7 before 0x40–0xA0), or any byte before ASCII. Among the candidates
+/// a character is taken only when it is the single common one; ASCII after the loss leaves only the
+/// punctuation that ends such runs.
+fn infer_lost_gbk(seq: &[u8], k: usize, next: Option<u8>) -> char {
+    let common = common_simplified();
+    let decode_with = |b: u8| {
+        let mut s = [0u8; 4];
+        s[..seq.len()].copy_from_slice(seq);
+        s[k] = b;
+        std::str::from_utf8(&s[..seq.len()])
+            .ok()
+            .and_then(|t| t.chars().next())
+    };
+    let good = |c: char| common.contains(c) || is_cjk_punct(c);
+    match next {
+        Some(y) if y >= 0x40 && y != 0x7F => {
+            let mut candidates: Vec<u8> = vec![0x80];
+            if y >= 0xA1 {
+                candidates.extend(0xAA..=0xAF);
+            } else {
+                candidates.extend(0xA1..=0xA7);
+            }
+            // Only a single common candidate is confident; two (倦 or 学) are not.
+            let found: Vec<char> = candidates
+                .iter()
+                .filter_map(|&b| decode_with(b))
+                .filter(|&c| good(c))
+                .collect();
+            match found.as_slice() {
+                [one] => *one,
+                _ => '\u{FFFD}',
+            }
+        }
+        _ if k == seq.len() - 1 => infer_lost(&seq[..k]).unwrap_or('\u{FFFD}'),
+        _ => '\u{FFFD}',
+    }
+}
+
 /// Decode one UTF-8 character at `bytes[i..]`, lost bytes as wildcards.
 /// Returns the char, bytes consumed, and whether a byte was lost in it.
 fn decode_at(bytes: &[Byte], i: usize, infer: bool) -> Option<(char, usize, bool)> {
@@ -211,6 +254,7 @@ fn decode_at(bytes: &[Byte], i: usize, infer: bool) -> Option<(char, usize, bool
         return None;
     }
     let mut buf = [b0, 0, 0, 0];
+    let mut lost_at = None;
     let mut lost = 0;
     for k in 1..=need {
         match bytes.get(i + k).copied().flatten() {
@@ -218,16 +262,31 @@ fn decode_at(bytes: &[Byte], i: usize, infer: bool) -> Option<(char, usize, bool
             Some(_) => return None,
             None => {
                 lost += 1;
+                lost_at = Some(k);
                 buf[k] = 0x80;
             }
         }
     }
     if lost > 0 {
-        let last_lost = bytes[i + need].is_none() && lost == 1;
-        let c = if infer && last_lost {
-            infer_lost(&buf[..need]).unwrap_or('\u{FFFD}')
-        } else {
-            '\u{FFFD}'
+        let c = match lost_at {
+            Some(k) if infer && lost == 1 => {
+                // The following byte tells which bytes the decoder could have
+                // lost, but only inside a run: at a run's end the text after it
+                // was never part of the mangled bytes.
+                let run_goes_on = bytes.len() > i + need + 1
+                    && matches!(decode_at(bytes, i + need + 1, false), Some((n, len, false)) if len > 1 && is_cjkish(n));
+                if run_goes_on || k == need {
+                    let next = if run_goes_on {
+                        bytes.get(i + k + 1).copied().flatten()
+                    } else {
+                        None
+                    };
+                    infer_lost_gbk(&buf[..=need], k, next)
+                } else {
+                    '\u{FFFD}'
+                }
+            }
+            _ => '\u{FFFD}',
         };
         return Some((c, need + 1, true));
     }
@@ -387,6 +446,20 @@ fn repair_with(line: &str, codec: &Codec) -> Option<(String, usize)> {
                         break;
                     }
                     multibyte |= len > 1 && c != '\u{FFFD}';
+                    // A lost `、` after an enumerator (`一、`, `4、`) is not a `。`.
+                    let prev = decoded
+                        .chars()
+                        .next_back()
+                        .or_else(|| ci.checked_sub(1).map(|p| chars[p]));
+                    let c = if _lost
+                        && c == '。'
+                        && prev.is_some_and(|p| {
+                            p.is_ascii_digit() || "一二三四五六七八九十".contains(p)
+                        }) {
+                        '、'
+                    } else {
+                        c
+                    };
                     decoded.push(c);
                     j += len;
                 }
@@ -680,7 +753,9 @@ fn repair_single(line: &str, codec: &Codec) -> Option<(String, usize)> {
 fn fix_c1(line: &str) -> Option<String> {
     // C1 controls are encoded C2 80 – C2 9F.
     let bytes = line.as_bytes();
-    if !memchr::memchr_iter(0xC2, bytes).any(|i| bytes.get(i + 1).is_some_and(|b| (0x80..=0x9F).contains(b))) {
+    if !memchr::memchr_iter(0xC2, bytes)
+        .any(|i| bytes.get(i + 1).is_some_and(|b| (0x80..=0x9F).contains(b)))
+    {
         return None;
     }
     let mut changed = false;
@@ -797,7 +872,9 @@ impl Mojibake {
         for (k, &i) in enabled.iter().enumerate() {
             let codec = &cs[i];
             for (u, f) in gate_flags.iter_mut().enumerate() {
-                let Some(c) = char::from_u32(u as u32) else { continue };
+                let Some(c) = char::from_u32(u as u32) else {
+                    continue;
+                };
                 if codec.double_byte {
                     if codec.leads.contains(c) {
                         *f |= GATE_SINGLE;
@@ -815,7 +892,10 @@ impl Mojibake {
         for u in 0x80usize..=0x9F {
             gate_flags[u] |= GATE_SINGLE;
         }
-        Ok(Mojibake { enabled, gate_flags })
+        Ok(Mojibake {
+            enabled,
+            gate_flags,
+        })
     }
 }
 
@@ -836,7 +916,11 @@ impl Mojibake {
                 prev_leads = 0;
                 continue;
             }
-            let f = if u < 0x10000 { self.gate_flags[u as usize] } else { 0 };
+            let f = if u < 0x10000 {
+                self.gate_flags[u as usize]
+            } else {
+                0
+            };
             if f & GATE_SINGLE != 0 || (prev_leads & (f >> 8) & 0xFF) != 0 {
                 return true;
             }
@@ -861,7 +945,11 @@ impl RuleKind for Mojibake {
             if start > text.len() {
                 break;
             }
-            let end = if nl > start && bytes[nl - 1] == b'\r' { nl - 1 } else { nl };
+            let end = if nl > start && bytes[nl - 1] == b'\r' {
+                nl - 1
+            } else {
+                nl
+            };
             let line = &text[start..end];
             let line_start = start;
             start = nl + 1;

@@ -93,7 +93,8 @@ impl Placeholder {
             }
         };
         Ok(Placeholder {
-            gate: super::prefilter::Literals::new(tokens).map_err(|e| src.error_at(spec.id.span(), e))?,
+            gate: super::prefilter::Literals::new(tokens)
+                .map_err(|e| src.error_at(spec.id.span(), e))?,
             tokens: AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(tokens)

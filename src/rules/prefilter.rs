@@ -13,12 +13,20 @@ pub enum Literals {
 impl Literals {
     pub fn new(lits: &[String]) -> Result<Self, String> {
         if lits.is_empty() || lits.iter().any(|l| l.is_empty()) {
-            return Err("`literals` must list non-empty strings, one of which every match contains".into());
+            return Err(
+                "`literals` must list non-empty strings, one of which every match contains".into(),
+            );
         }
         if lits.len() <= 8 {
-            Ok(Literals::Few(lits.iter().map(|l| Finder::new(l.as_bytes()).into_owned()).collect()))
+            Ok(Literals::Few(
+                lits.iter()
+                    .map(|l| Finder::new(l.as_bytes()).into_owned())
+                    .collect(),
+            ))
         } else {
-            AhoCorasick::new(lits).map(Literals::Many).map_err(|e| e.to_string())
+            AhoCorasick::new(lits)
+                .map(Literals::Many)
+                .map_err(|e| e.to_string())
         }
     }
 
@@ -32,7 +40,10 @@ impl Literals {
     /// Byte offsets where a literal starts (unordered across literals).
     pub fn positions(&self, text: &str) -> Vec<usize> {
         match self {
-            Literals::Few(fs) => fs.iter().flat_map(|f| f.find_iter(text.as_bytes())).collect(),
+            Literals::Few(fs) => fs
+                .iter()
+                .flat_map(|f| f.find_iter(text.as_bytes()))
+                .collect(),
             Literals::Many(ac) => ac.find_iter(text).map(|m| m.start()).collect(),
         }
     }
@@ -40,7 +51,10 @@ impl Literals {
 
 /// Indices of the lines (given their start offsets, sorted) that hold any of `positions`.
 pub fn lines_at(starts: &[usize], positions: &[usize]) -> Vec<usize> {
-    let mut v: Vec<usize> = positions.iter().map(|&p| starts.partition_point(|&s| s <= p).saturating_sub(1)).collect();
+    let mut v: Vec<usize> = positions
+        .iter()
+        .map(|&p| starts.partition_point(|&s| s <= p).saturating_sub(1))
+        .collect();
     v.sort_unstable();
     v.dedup();
     v
@@ -53,13 +67,22 @@ mod tests {
     #[test]
     fn few_and_many_agree() {
         let few = Literals::new(&["锟斤拷".into(), "烫烫".into()]).unwrap();
-        let many = Literals::new(&["锟斤拷".into(), "烫烫".into(), "a".into(), "b".into(), "c".into()]).unwrap();
+        let many = Literals::new(&[
+            "锟斤拷".into(),
+            "烫烫".into(),
+            "a".into(),
+            "b".into(),
+            "c".into(),
+        ])
+        .unwrap();
         assert!(few.is_match("前文锟斤拷后文") && many.is_match("前文锟斤拷后文"));
         assert!(!few.is_match("滚烫的水"));
         let text = "第一行\n有烫烫\n第三行\n锟斤拷\n";
         let starts = [0, 10, 20, 30];
         let _ = starts;
-        let starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         assert_eq!(lines_at(&starts, &few.positions(text)), vec![1, 3]);
     }
 }

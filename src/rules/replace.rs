@@ -1,8 +1,8 @@
 //! `replace`: a regex with captures and a `$1`/`${name}` template. An optional
 //! `literals` prefilter skips documents that cannot match.
 
-use super::{compile_regex, required, RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
 use super::prefilter::Literals;
+use super::{compile_regex, required, RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
 
 pub struct Replace {
     re: regex::Regex,
@@ -14,7 +14,9 @@ pub struct Replace {
 pub(crate) fn prefilter(spec: &RuleSpec, src: &RuleSource) -> Result<Option<Literals>, RuleError> {
     match &spec.literals {
         None => Ok(None),
-        Some(lits) => Literals::new(lits).map(Some).map_err(|e| src.error_at(spec.id.span(), e)),
+        Some(lits) => Literals::new(lits)
+            .map(Some)
+            .map_err(|e| src.error_at(spec.id.span(), e)),
     }
 }
 

@@ -1,11 +1,11 @@
 //! `strip-line`: drop whole lines that match a regex, anywhere or only in a
 //! contiguous block at the head or tail of the document.
 
+use super::prefilter::{lines_at, Literals};
 use super::{
     compile_regex, replace::prefilter, required, RuleError, RuleHits, RuleKind, RuleSource,
     RuleSpec,
 };
-use super::prefilter::{lines_at, Literals};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Zone {
