@@ -47,16 +47,24 @@ impl Codec {
 }
 
 fn build_single(enc: &'static Encoding) -> Codec {
+    build_from(enc.name(), |b| {
+        let one = [b];
+        let (s, bad) = enc.decode_without_bom_handling(&one);
+        if bad {
+            None
+        } else {
+            s.chars().next()
+        }
+    })
+}
+
+/// A single-byte codec from its decoding of the high bytes.
+fn build_from(name: &'static str, high: impl Fn(u8) -> Option<char>) -> Codec {
     let mut table = vec![0u16; 0x10000];
     let mut leads = BmpSet::empty();
     let mut conts = BmpSet::empty();
     for b in 0x80u16..=0xFF {
-        let one = [b as u8];
-        let (s, bad) = enc.decode_without_bom_handling(&one);
-        if bad {
-            continue;
-        }
-        if let Some(c) = s.chars().next() {
+        if let Some(c) = high(b as u8) {
             if (c as u32) < 0x10000 && c != '\u{FFFD}' {
                 table[c as usize] = b;
                 if (0xC2..=0xF4).contains(&b) {
@@ -76,7 +84,7 @@ fn build_single(enc: &'static Encoding) -> Codec {
         }
     }
     Codec {
-        name: enc.name(),
+        name,
         double_byte: false,
         table,
         leads,
@@ -125,6 +133,10 @@ fn codecs() -> &'static [Codec] {
             build_single(encoding_rs::WINDOWS_1253),
             build_single(encoding_rs::WINDOWS_1257),
             build_single(encoding_rs::MACINTOSH),
+            // DOS consoles: oem_cp's table of code page 437.
+            build_from("IBM437", |b| {
+                Some(oem_cp::code_table::DECODING_TABLE_CP437[(b - 0x80) as usize])
+            }),
         ]
     })
 }
@@ -316,7 +328,9 @@ fn allowed_single_byte_result(c: char) -> bool {
         | 0x2010..=0x205F    // punctuation
         | 0x20A0..=0x20CF    // currency
         | 0x2100..=0x2BFF    // symbols, arrows, math, dingbats
+        | 0x02C6..=0x02DD    // spacing accents (˛ ˜ ˝)
         | 0x3000..=0x9FFF | 0xAC00..=0xD7AF | 0xFF00..=0xFFEF
+        | 0xFB00..=0xFB06    // Latin ligatures (ﬁ)
         | 0x1F000..=0x1FAFF)
 }
 
@@ -573,6 +587,28 @@ fn repair_single(line: &str, codec: &Codec) -> Option<(String, usize)> {
             i += 1;
             continue;
         }
+        // CESU-8: a surrogate pair written as two three-byte sequences (emoji).
+        if b == 0xED && i + 6 <= n {
+            let six: Vec<u8> = bytes[i..i + 6].iter().map_while(|x| x.flatten()).collect();
+            if let [0xED, hi @ 0xA0..=0xAF, h2 @ 0x80..=0xBF, 0xED, lo @ 0xB0..=0xBF, l2 @ 0x80..=0xBF] =
+                six[..]
+            {
+                let high = 0xD000 | ((hi as u32 & 0x0F) << 6) | (h2 as u32 & 0x3F);
+                let low = 0xD000 | ((lo as u32 & 0x0F) << 6) | (l2 as u32 & 0x3F);
+                if let Some(c) = char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+                {
+                    cands.push(Cand {
+                        from: i,
+                        to: i + 6,
+                        text: c.to_string(),
+                        strong: true,
+                        needs_neighbour: false,
+                    });
+                    i += 6;
+                    continue;
+                }
+            }
+        }
         let window: Vec<Byte> = bytes[i..n.min(i + 4)].iter().map_while(|x| *x).collect();
         match decode_at(&window, 0, false) {
             Some((c, len, lost)) if len > 1 => {
@@ -659,13 +695,22 @@ fn repair_single(line: &str, codec: &Codec) -> Option<(String, usize)> {
         let sc = script(x);
         // Chinese read as Windows-1252 yields many CJK candidates on one line.
         let han_line = sc == 6 && cjk_cands >= 2;
+        // A lone lowercase Greek letter inside a Latin token (`IL2RγcKO`) is a symbol.
+        let greek_symbol = sc == 1
+            && x.is_lowercase()
+            && before.is_some_and(|c| c.is_ascii_alphanumeric())
+            && after.is_some_and(|c| c.is_ascii_alphanumeric());
         if sc != 0
             && !han_line
+            && !greek_symbol
             && !(before.is_some_and(|c| script(c) == sc) || after.is_some_and(|c| script(c) == sc))
         {
             continue;
         }
-        if x.is_lowercase() && (x as u32) > 0xFF && caps(before) && (caps(after) || !letter(after))
+        if x.is_lowercase()
+            && (0x100..0x250).contains(&(x as u32))
+            && caps(before)
+            && (caps(after) || !letter(after))
         {
             continue;
         }
@@ -686,7 +731,15 @@ fn repair_single(line: &str, codec: &Codec) -> Option<(String, usize)> {
             continue;
         }
         // MacRoman's √ is a math sign unless it sits inside a word (`wei√ü`).
-        if codec.name == "macintosh" && orig.first() == Some(&'√') && !letter(before) {
+        // Box drawing alone is line art, not code page 437 mojibake (`├┤a┼┐a`).
+        if codec.name == "IBM437" && orig.iter().all(|&c| ('\u{2500}'..='\u{259F}').contains(&c)) {
+            continue;
+        }
+        if codec.name == "macintosh"
+            && orig.first() == Some(&'√')
+            && !letter(before)
+            && !letter(after)
+        {
             continue;
         }
         let weak = (x as u32) < 0x250
@@ -730,7 +783,11 @@ fn repair_single(line: &str, codec: &Codec) -> Option<(String, usize)> {
                 && keep[k + 1]
                 && !cands[k + 1].needs_neighbour
                 && cands[k + 1].from == cands[k].to;
-            keep[k] = left || right;
+            // `Å veices`: at a word start, before a lowercase letter, on a line with other fixes.
+            let word_start = (cands[k].from == 0 || chars[cands[k].from - 1] == ' ')
+                && chars.get(cands[k].to).is_some_and(|c| c.is_lowercase())
+                && strong >= 1;
+            keep[k] = left || right || word_start;
         }
     }
     let mut out = String::with_capacity(line.len());
