@@ -204,24 +204,34 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
 
 /// Write `data` to `dest` through a temporary file in the same directory, then rename.
 pub fn write_atomic(dest: &Path, data: &[u8], backup: Option<&str>) -> Result<(), String> {
-    let parent = dest
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)
-        .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     if dest.is_dir() {
         return Err(format!(
             "output collision: {} is a directory",
             dest.display()
         ));
     }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".docclean-")
-        .tempfile_in(parent)
-        .map_err(|e| format!("cannot write in {}: {e}", parent.display()))?;
+    let mut tmp = temp_beside(dest)?;
     tmp.write_all(data)
         .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+    commit(tmp, dest, backup)
+}
+
+/// A temporary file in `dest`'s directory (created if needed), for an atomic rename.
+fn temp_beside(dest: &Path) -> Result<tempfile::NamedTempFile, String> {
+    let parent = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)
+        .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    tempfile::Builder::new()
+        .prefix(".docclean-")
+        .tempfile_in(parent)
+        .map_err(|e| format!("cannot write in {}: {e}", parent.display()))
+}
+
+/// Back up `dest` if asked, keep its permissions, and rename the temporary file over it.
+fn commit(tmp: tempfile::NamedTempFile, dest: &Path, backup: Option<&str>) -> Result<(), String> {
     if let Some(suffix) = backup {
         let mut b = dest.as_os_str().to_owned();
         b.push(suffix);
@@ -560,16 +570,7 @@ fn jsonl_to_file(
     backup: Option<&str>,
     opts: &RunOptions,
 ) -> Result<Tally, String> {
-    let parent = dest
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)
-        .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".docclean-")
-        .tempfile_in(parent)
-        .map_err(|e| format!("cannot write in {}: {e}", parent.display()))?;
+    let tmp = temp_beside(dest)?;
     let buf = std::io::BufWriter::with_capacity(1 << 20, tmp);
     let write_err = |e: std::io::Error| format!("cannot write {}: {e}", dest.display());
     let (tally, buf) = match compression_of(dest) {
@@ -597,17 +598,7 @@ fn jsonl_to_file(
     let tmp = buf
         .into_inner()
         .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
-    if let Some(suffix) = backup {
-        let mut b = dest.as_os_str().to_owned();
-        b.push(suffix);
-        std::fs::copy(dest, PathBuf::from(b))
-            .map_err(|e| format!("cannot back up {}: {e}", dest.display()))?;
-    }
-    if let Ok(meta) = std::fs::metadata(dest) {
-        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
-    }
-    tmp.persist(dest)
-        .map_err(|e| format!("cannot replace {}: {}", dest.display(), e.error))?;
+    commit(tmp, dest, backup)?;
     Ok(tally)
 }
 

@@ -1,6 +1,7 @@
 //! Built-in kinds for what a regex does badly: percent-decoding outside URLs,
 //! HTML entities to the end, invisible characters, and whitespace normalisation.
 
+use super::hits::{splice, to_fixed_point};
 use super::strip_line::{is_blank, line_spans};
 use super::{RuleHits, RuleKind};
 use regex::Regex;
@@ -93,8 +94,7 @@ impl RuleKind for PercentDecode {
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
         memchr::memchr(b'%', text.as_bytes())?;
         let urls = url_spans(text);
-        let mut out: Option<String> = None;
-        let mut last = 0;
+        let mut edits = Vec::new();
         for m in self.run.find_iter(text) {
             if in_spans(&urls, m.start()) {
                 continue;
@@ -111,19 +111,11 @@ impl RuleKind for PercentDecode {
             if all_digits && after_digit {
                 continue;
             }
-            let Some(decoded) = decode_run(run) else {
-                continue;
-            };
-            let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
-            o.push_str(&text[last..m.start()]);
-            o.push_str(&decoded);
-            last = m.end();
-            hits.edit(text, m.start(), m.end(), &decoded);
+            if let Some(decoded) = decode_run(run) {
+                edits.push((m.start(), m.end(), decoded));
+            }
         }
-        out.map(|mut o| {
-            o.push_str(&text[last..]);
-            o
-        })
+        splice(text, hits, edits)
     }
 }
 
@@ -158,39 +150,18 @@ impl Default for HtmlEntities {
     }
 }
 
-impl HtmlEntities {
-    fn once(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
-        let mut out: Option<String> = None;
-        let mut last = 0;
-        for m in self.re.find_iter(text) {
-            let Some(decoded) = Self::decode_one(m.as_str()) else {
-                continue;
-            };
-            let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
-            o.push_str(&text[last..m.start()]);
-            o.push_str(&decoded);
-            last = m.end();
-            hits.edit(text, m.start(), m.end(), &decoded);
-        }
-        out.map(|mut o| {
-            o.push_str(&text[last..]);
-            o
-        })
-    }
-}
-
 impl RuleKind for HtmlEntities {
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
         memchr::memchr(b'&', text.as_bytes())?;
         // `&amp;ldquo;` decodes to `&ldquo;`: go on to the end.
-        let mut cur = self.once(text, hits)?;
-        for _ in 0..4 {
-            match self.once(&cur, hits) {
-                Some(next) => cur = next,
-                None => break,
-            }
-        }
-        Some(cur)
+        to_fixed_point(text, hits, |t, h| {
+            let edits: Vec<_> = self
+                .re
+                .find_iter(t)
+                .filter_map(|m| Some((m.start(), m.end(), Self::decode_one(m.as_str())?)))
+                .collect();
+            splice(t, h, edits)
+        })
     }
 }
 

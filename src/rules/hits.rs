@@ -22,10 +22,6 @@ pub struct RuleHits {
 }
 
 impl RuleHits {
-    pub fn is_empty(&self) -> bool {
-        self.changes == 0 && !self.judged
-    }
-
     /// Record that `text[start..end]` becomes `replacement`.
     pub fn edit(&mut self, text: &str, start: usize, end: usize, replacement: &str) {
         self.changes += 1;
@@ -58,23 +54,45 @@ impl RuleHits {
             self.examples.push((s.clone(), s));
         }
     }
+}
 
-    pub fn absorb(&mut self, other: RuleHits) {
-        self.changes += other.changes;
-        self.chars_removed += other.chars_removed;
-        self.chars_added += other.chars_added;
-        self.judged |= other.judged;
-        for e in other.examples {
-            if self.examples.len() < MAX_EXAMPLES {
-                self.examples.push(e);
-            }
-        }
-        for l in other.lines {
-            if self.lines.len() < 100 {
-                self.lines.push(l);
-            }
+/// Apply non-overlapping, in-order edits `(start, end, replacement)` to `text`,
+/// recording each; `None` when there are none.
+pub fn splice(
+    text: &str,
+    hits: &mut RuleHits,
+    edits: impl IntoIterator<Item = (usize, usize, String)>,
+) -> Option<String> {
+    let mut out: Option<String> = None;
+    let mut last = 0;
+    for (start, end, rep) in edits {
+        let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+        o.push_str(&text[last..start]);
+        o.push_str(&rep);
+        last = end;
+        hits.edit(text, start, end, &rep);
+    }
+    out.map(|mut o| {
+        o.push_str(&text[last..]);
+        o
+    })
+}
+
+/// Run `pass` until it changes nothing (at most five times), so one run of a
+/// rule reaches the fixed point that a second run would find.
+pub fn to_fixed_point(
+    text: &str,
+    hits: &mut RuleHits,
+    pass: impl Fn(&str, &mut RuleHits) -> Option<String>,
+) -> Option<String> {
+    let mut cur = pass(text, hits)?;
+    for _ in 0..4 {
+        match pass(&cur, hits) {
+            Some(next) => cur = next,
+            None => break,
         }
     }
+    Some(cur)
 }
 
 fn tail_chars(s: &str, n: usize) -> &str {

@@ -219,15 +219,12 @@ impl RuleKind for Placeholder {
             return None;
         }
         hits.judged = true;
-        let mut out = String::with_capacity(text.len() + restorable.len() * 3);
-        let mut last = 0;
-        for &(s, e) in &restorable {
-            out.push_str(&text[last..s]);
-            out.push_str(&self.replacement);
-            last = e;
-            hits.edit(text, s, e, &self.replacement);
-        }
-        out.push_str(&text[last..]);
-        Some(out)
+        super::hits::splice(
+            text,
+            hits,
+            restorable
+                .iter()
+                .map(|&(s, e)| (s, e, self.replacement.clone())),
+        )
     }
 }

@@ -36,26 +36,14 @@ impl Replace {
     }
 
     fn once(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
-        let mut out: Option<String> = None;
-        let mut last = 0;
         let mut rep = String::new();
-        for caps in self.re.captures_iter(text) {
+        let edits = self.re.captures_iter(text).filter_map(|caps| {
             let m = caps.get(0).expect("group 0");
             rep.clear();
             caps.expand(&self.template, &mut rep);
-            if rep == m.as_str() {
-                continue;
-            }
-            let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
-            o.push_str(&text[last..m.start()]);
-            o.push_str(&rep);
-            last = m.end();
-            hits.edit(text, m.start(), m.end(), &rep);
-        }
-        out.map(|mut o| {
-            o.push_str(&text[last..]);
-            o
-        })
+            (rep != m.as_str()).then(|| (m.start(), m.end(), rep.clone()))
+        });
+        super::hits::splice(text, hits, edits.collect::<Vec<_>>())
     }
 }
 
@@ -66,14 +54,6 @@ impl RuleKind for Replace {
                 return None;
             }
         }
-        // Repeat until nothing changes, so one run reaches the fixed point.
-        let mut cur = self.once(text, hits)?;
-        for _ in 0..4 {
-            match self.once(&cur, hits) {
-                Some(next) => cur = next,
-                None => break,
-            }
-        }
-        Some(cur)
+        super::hits::to_fixed_point(text, hits, |t, h| self.once(t, h))
     }
 }
