@@ -146,17 +146,23 @@ impl RuleKind for Advert {
     }
 
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
-        let positions: Vec<usize> = self.any.find_iter(text).map(|m| m.start()).collect();
-        if positions.is_empty() {
-            return None;
-        }
+        // Only lines short enough to be adverts are searched (body paragraphs
+        // are long), and only those holding a feature are scored.
         let spans = line_spans(text);
-        let starts: Vec<usize> = spans.iter().map(|s| s.start).collect();
         let mut scores = vec![0i32; spans.len()];
-        for i in super::prefilter::lines_at(&starts, &positions) {
-            if let Some(s) = spans.get(i) {
-                scores[i] = self.score(&text[s.start..s.end]);
+        let mut any = false;
+        for (i, s) in spans.iter().enumerate() {
+            let line = &text[s.start..s.end];
+            if line.len() > self.max_chars * 4 || (line.len() > self.max_chars && line.chars().count() > self.max_chars) {
+                continue;
             }
+            if self.any.is_match(line) {
+                scores[i] = self.score(line);
+                any = true;
+            }
+        }
+        if !any {
+            return None;
         }
         if !scores
             .iter()
