@@ -199,7 +199,7 @@ fn guess_legacy(bytes: &[u8]) -> Decoded {
         let (text, bad) = decode_counting(enc, sample);
         let chars = text.chars().count().max(1);
         let score = plausibility(&text) - 4.0 * bad as f64 / chars as f64;
-        if best.map_or(true, |(s, _)| score > s + 1e-9) {
+        if best.is_none_or(|(s, _)| score > s + 1e-9) {
             best = Some((score, enc));
         }
     }

@@ -396,9 +396,9 @@ fn clean_jsonl_line(
     let start = raw_text.get().as_ptr() as usize - line.as_ptr() as usize;
     let end = start + raw_text.get().len();
     let mut out = Vec::with_capacity(line.len() + 16);
-    out.extend_from_slice(line[..start].as_bytes());
+    out.extend_from_slice(&line.as_bytes()[..start]);
     serde_json::to_writer(&mut out, cleaned.as_ref()).expect("a string serialises");
-    out.extend_from_slice(line[end..].as_bytes());
+    out.extend_from_slice(&line.as_bytes()[end..]);
     out.push(b'\n');
     LineResult {
         out: Some(out),

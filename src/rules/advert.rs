@@ -153,7 +153,9 @@ impl RuleKind for Advert {
         let mut any = false;
         for (i, s) in spans.iter().enumerate() {
             let line = &text[s.start..s.end];
-            if line.len() > self.max_chars * 4 || (line.len() > self.max_chars && line.chars().count() > self.max_chars) {
+            if line.len() > self.max_chars * 4
+                || (line.len() > self.max_chars && line.chars().count() > self.max_chars)
+            {
                 continue;
             }
             if self.any.is_match(line) {

@@ -303,9 +303,7 @@ impl RuleKind for BlankLines {
             if run >= 3 {
                 keep[i] = true;
             } else {
-                for k in i..run_end {
-                    keep[k] = true;
-                }
+                keep[i..run_end].fill(true);
             }
             i = run_end;
         }

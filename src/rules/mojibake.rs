@@ -268,6 +268,7 @@ fn decode_at(bytes: &[Byte], i: usize, infer: bool) -> Option<(char, usize, bool
     let mut buf = [b0, 0, 0, 0];
     let mut lost_at = None;
     let mut lost = 0;
+    #[allow(clippy::needless_range_loop)] // `k` is also the lost byte's position
     for k in 1..=need {
         match bytes.get(i + k).copied().flatten() {
             Some(b @ 0x80..=0xBF) => buf[k] = b,
@@ -700,11 +701,9 @@ fn repair_single(line: &str, codec: &Codec) -> Option<(String, usize)> {
             && x.is_lowercase()
             && before.is_some_and(|c| c.is_ascii_alphanumeric())
             && after.is_some_and(|c| c.is_ascii_alphanumeric());
-        if sc != 0
-            && !han_line
-            && !greek_symbol
-            && !(before.is_some_and(|c| script(c) == sc) || after.is_some_and(|c| script(c) == sc))
-        {
+        let same_script_near =
+            before.is_some_and(|c| script(c) == sc) || after.is_some_and(|c| script(c) == sc);
+        if sc != 0 && !han_line && !greek_symbol && !same_script_near {
             continue;
         }
         if x.is_lowercase()
