@@ -126,8 +126,14 @@ pub struct LearnArgs {
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Where to write the learned rule file.
-    #[arg(long, value_name = "FILE")]
-    pub save_boilerplate: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "save_counts")]
+    pub save_boilerplate: Option<PathBuf>,
+    /// Count only, and save the counts to merge with other shards' (`--shard K/N`).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["save_boilerplate", "counts"])]
+    pub save_counts: Option<PathBuf>,
+    /// Use these saved counts (merged) instead of counting; INPUT then only supplies the text of the lines that win.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub counts: Vec<PathBuf>,
     /// A line must recur in at least N documents.
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub min_documents: u64,

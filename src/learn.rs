@@ -6,7 +6,6 @@ use crate::rules::boilerplate::normalise_line;
 use crate::rules::strip_line::{is_blank, line_spans};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct LearnedLine {
@@ -58,10 +57,52 @@ impl Counts {
     }
 }
 
+/// FNV-1a: stable across machines and versions, so shard counts merge.
 fn hash_line(norm: &str) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    norm.hash(&mut h);
-    h.finish()
+    norm.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The counts of one shard, saved to merge with others (`learn --save-counts`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CountsFile {
+    pub documents: u64,
+    pub zone_lines: usize,
+    pub min_score: i32,
+    /// (line hash, documents), sorted by hash.
+    pub counts: Vec<(u64, u64)>,
+}
+
+impl CountsFile {
+    pub fn new(counts: &Counts, opts: &LearnOptions) -> Self {
+        let mut v: Vec<(u64, u64)> = counts.map.iter().map(|(&k, &c)| (k, c)).collect();
+        v.sort_unstable();
+        CountsFile {
+            documents: counts.documents,
+            zone_lines: opts.zone_lines,
+            min_score: opts.min_score,
+            counts: v,
+        }
+    }
+
+    /// Merge shard files made with the same options.
+    pub fn merge(files: Vec<CountsFile>, opts: &LearnOptions) -> Result<Counts, String> {
+        let mut total = Counts::default();
+        for f in files {
+            if f.zone_lines != opts.zone_lines || f.min_score != opts.min_score {
+                return Err(format!(
+                    "counts made with --zone-lines {} --min-score {} cannot merge with --zone-lines {} --min-score {}",
+                    f.zone_lines, f.min_score, opts.zone_lines, opts.min_score
+                ));
+            }
+            total.documents += f.documents;
+            for (k, c) in f.counts {
+                *total.map.entry(k).or_default() += c;
+            }
+        }
+        Ok(total)
+    }
 }
 
 /// The zone lines of a document that carry advertising evidence, normalised.

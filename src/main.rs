@@ -140,15 +140,15 @@ fn finish(
     Ok(report)
 }
 
-fn learn_rules(
-    cfg: &Config,
+/// First pass: per-hash counts of candidate lines.
+fn count_pass(
     set: &RuleSet,
     items: &[WorkItem],
     opts: &LearnOptions,
     run_opts: &RunOptions,
-) -> (Vec<LearnedLine>, u64) {
+) -> learn::Counts {
     let score = |l: &str| set.advert_score(l);
-    let counts = items
+    items
         .par_iter()
         .map(|item| {
             let mut c = learn::Counts::default();
@@ -157,10 +157,21 @@ fn learn_rules(
             });
             c
         })
-        .reduce(learn::Counts::default, learn::Counts::merge);
-    let win = learn::winners(&counts, opts);
+        .reduce(learn::Counts::default, learn::Counts::merge)
+}
+
+/// Second pass: the text of the lines that crossed the threshold.
+fn text_pass(
+    set: &RuleSet,
+    items: &[WorkItem],
+    counts: &learn::Counts,
+    opts: &LearnOptions,
+    run_opts: &RunOptions,
+) -> Vec<LearnedLine> {
+    let score = |l: &str| set.advert_score(l);
+    let win = learn::winners(counts, opts);
     if win.is_empty() {
-        return (Vec::new(), counts.documents);
+        return Vec::new();
     }
     let found = items
         .par_iter()
@@ -177,8 +188,20 @@ fn learn_rules(
             }
             a
         });
-    let _ = cfg;
-    (learn::finish(&win, found), counts.documents)
+    learn::finish(&win, found)
+}
+
+fn learn_rules(
+    set: &RuleSet,
+    items: &[WorkItem],
+    opts: &LearnOptions,
+    run_opts: &RunOptions,
+) -> (Vec<LearnedLine>, u64) {
+    let counts = count_pass(set, items, opts, run_opts);
+    (
+        text_pass(set, items, &counts, opts, run_opts),
+        counts.documents,
+    )
 }
 
 fn run_options(cfg: &Config, output: Output) -> RunOptions {
@@ -217,7 +240,7 @@ fn clean(a: CleanArgs) -> anyhow::Result<u8> {
     let opts = run_options(&cfg, output);
     let mut learned = Vec::new();
     if a.learn {
-        let (lines, docs) = learn_rules(&cfg, &set, &items, &LearnOptions::default(), &opts);
+        let (lines, docs) = learn_rules(&set, &items, &LearnOptions::default(), &opts);
         if !lines.is_empty() {
             let text = learn::to_rule_file(&lines, docs);
             let mut sources = rules::load_sources(&cfg.rule_paths, cfg.defaults)?;
@@ -332,18 +355,55 @@ fn learn_cmd(a: LearnArgs) -> anyhow::Result<u8> {
         min_score: a.min_score,
     };
     let run_opts = run_options(&cfg, Output::Check { diff: false });
-    let (lines, docs) = learn_rules(&cfg, &set, &items, &opts, &run_opts);
-    let text = learn::to_rule_file(&lines, docs);
-    run::write_atomic(&a.save_boilerplate, text.as_bytes(), None)
+    if let Some(path) = &a.save_counts {
+        let counts = count_pass(&set, &items, &opts, &run_opts);
+        let file = learn::CountsFile::new(&counts, &opts);
+        run::write_atomic(path, serde_json::to_string(&file)?.as_bytes(), None)
+            .map_err(|e| anyhow::anyhow!(e))?;
+        if !cfg.quiet {
+            eprintln!(
+                "counted {} candidate line(s) in {} documents → {}",
+                file.counts.len(),
+                file.documents,
+                path.display()
+            );
+        }
+        return Ok(0);
+    }
+    let counts = if a.counts.is_empty() {
+        count_pass(&set, &items, &opts, &run_opts)
+    } else {
+        let mut files = Vec::new();
+        for p in &a.counts {
+            let text =
+                std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+            files.push(
+                serde_json::from_str(&text)
+                    .map_err(|e| anyhow::anyhow!("{}: not a counts file: {e}", p.display()))?,
+            );
+        }
+        learn::CountsFile::merge(files, &opts).map_err(|e| anyhow::anyhow!(e))?
+    };
+    let lines = text_pass(&set, &items, &counts, &opts, &run_opts);
+    let missing = learn::winners(&counts, &opts).len() - lines.len();
+    let docs = counts.documents;
+    let out = a
+        .save_boilerplate
+        .as_ref()
+        .expect("clap requires --save-boilerplate here");
+    run::write_atomic(out, learn::to_rule_file(&lines, docs).as_bytes(), None)
         .map_err(|e| anyhow::anyhow!(e))?;
     if !cfg.quiet {
         eprintln!(
             "learned {} line(s) from {docs} documents → {}",
             lines.len(),
-            a.save_boilerplate.display()
+            out.display()
         );
         for l in lines.iter().take(20) {
             eprintln!("  {:>6}  {}", l.documents, l.line);
+        }
+        if missing > 0 {
+            eprintln!("docclean: warning: {missing} recurring line(s) were not found in the inputs given, so their text is unknown");
         }
     }
     Ok(0)

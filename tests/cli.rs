@@ -375,6 +375,64 @@ fn learn_keeps_shared_headings_and_finds_repeated_adverts() {
 }
 
 #[test]
+fn learning_in_shards_merges_to_the_same_rules() {
+    let t = tempfile::tempdir().unwrap();
+    let corpus = t.path().join("corpus");
+    fs::create_dir_all(&corpus).unwrap();
+    for i in 0..12 {
+        let ad = if i % 2 == 0 {
+            "欢迎光临某某范文站，海量材料等你来，客服小王在线"
+        } else {
+            "更多好文请关注公众号：某某文稿，每日更新"
+        };
+        fs::write(
+            corpus.join(format!("doc{i:02}.txt")),
+            format!("第{i}号工作总结\n　　今年以来，完成项目{i}个。\n二、存在的主要问题\n{ad}\n"),
+        )
+        .unwrap();
+    }
+    let whole = t.path().join("whole.toml");
+    docclean()
+        .arg("learn")
+        .arg(&corpus)
+        .arg("--save-boilerplate")
+        .arg(&whole)
+        .arg("-q")
+        .assert()
+        .code(0);
+    let mut counts = vec![];
+    for k in 1..=3 {
+        let c = t.path().join(format!("c{k}.json"));
+        docclean()
+            .arg("learn")
+            .arg(&corpus)
+            .args(["--shard", &format!("{k}/3"), "--save-counts"])
+            .arg(&c)
+            .arg("-q")
+            .assert()
+            .code(0);
+        counts.push(c);
+    }
+    let merged = t.path().join("merged.toml");
+    docclean()
+        .arg("learn")
+        .arg(&corpus)
+        .arg("--counts")
+        .args(&counts)
+        .arg("--save-boilerplate")
+        .arg(&merged)
+        .arg("-q")
+        .assert()
+        .code(0);
+    let text = fs::read_to_string(&whole).unwrap();
+    assert!(
+        text.contains("欢迎光临某某范文站") && text.contains("更多好文请关注公众号"),
+        "{text}"
+    );
+    assert_eq!(text, fs::read_to_string(&merged).unwrap());
+}
+
+#[test]
 fn report_merge_adds_shards() {
     let t = tempfile::tempdir().unwrap();
     let mut reports = vec![];
