@@ -594,8 +594,8 @@ fn repair_single(line: &str, codec: &Codec) -> Option<(String, usize)> {
             if let [0xED, hi @ 0xA0..=0xAF, h2 @ 0x80..=0xBF, 0xED, lo @ 0xB0..=0xBF, l2 @ 0x80..=0xBF] =
                 six[..]
             {
-                let high = 0xD000 | ((hi as u32 & 0x0F) << 6) | (h2 as u32 & 0x3F);
-                let low = 0xD000 | ((lo as u32 & 0x0F) << 6) | (l2 as u32 & 0x3F);
+                let high = 0xD000 | ((hi as u32 & 0x3F) << 6) | (h2 as u32 & 0x3F);
+                let low = 0xD000 | ((lo as u32 & 0x3F) << 6) | (l2 as u32 & 0x3F);
                 if let Some(c) = char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
                 {
                     cands.push(Cand {
@@ -1062,6 +1062,8 @@ mod tests {
         assert_eq!(fix("å…šå‘˜"), "党员");
         assert_eq!(fix("ä¸ºè¾–åŒºå„¿ç«¥å…\u{8d}è´¹"), "为辖区儿童免费");
         assert_eq!(fix("HÃ´tel de Police"), "Hôtel de Police");
+        // CESU-8: a surrogate pair as two three-byte sequences, read as Windows-1252
+        assert_eq!(fix("Hi guys í\u{a0}½í¸\u{8d}"), "Hi guys 😍");
         // 素 = E7 B4 A0: an NBSP as the last byte of a three-byte sequence
         assert_eq!(fix("è¡¥å……ç»´ç”Ÿç´\u{a0}Dæ»´å‰‚ã€‚"), "补充维生素D滴剂。");
     }
