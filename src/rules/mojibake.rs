@@ -330,6 +330,7 @@ fn allowed_single_byte_result(c: char) -> bool {
         | 0x20A0..=0x20CF    // currency
         | 0x2100..=0x2BFF    // symbols, arrows, math, dingbats
         | 0x02C6..=0x02DD    // spacing accents (˛ ˜ ˝)
+        | 0x0300..=0x036F    // combining marks (strike-through, accents)
         | 0x3000..=0x9FFF | 0xAC00..=0xD7AF | 0xFF00..=0xFFEF
         | 0xFB00..=0xFB06    // Latin ligatures (ﬁ)
         | 0x1F000..=0x1FAFF)
@@ -546,7 +547,8 @@ fn repair_single(line: &str, codec: &Codec) -> Option<(String, usize)> {
             continue;
         };
         // `Ã` whose NBSP became a space: `voilÃ  le`, `Ã perturber`, `Ã s crianças`.
-        if codec.name == "windows-1252" && chars[i] == 'Ã' && chars.get(i + 1) == Some(&' ') {
+        // (The code page's character for 0xC3: `Ã` in Windows-1252, `Г` in Windows-1251.)
+        if b == 0xC3 && chars.get(i + 1) == Some(&' ') {
             let prev_ok =
                 i == 0 || matches!(chars[i - 1], ' ' | '\'' | '’') || chars[i - 1].is_lowercase();
             let next = chars.get(i + 2).copied();
@@ -713,7 +715,17 @@ fn repair_single(line: &str, codec: &Codec) -> Option<(String, usize)> {
         {
             continue;
         }
-        if (0x100..0x250).contains(&(x as u32)) && !letter(before) && !letter(after) {
+        // A lone Latin Extended letter standing as a word of its own (`10 Å—`),
+        // unless it is part of a run of mojibake.
+        // Combining marks only from Windows-1252 and on a character (`$Ì¶6` → `$̶6`).
+        if (0x300..0x370).contains(&(x as u32))
+            && (codec.name != "windows-1252" || before.is_none_or(char::is_whitespace))
+        {
+            continue;
+        }
+        let in_run = (k > 0 && cands[k - 1].to == q.from)
+            || (k + 1 < cands.len() && cands[k + 1].from == q.to);
+        if (0x100..0x250).contains(&(x as u32)) && !letter(before) && !letter(after) && !in_run {
             continue;
         }
         // NBSP read as a continuation byte of a two-byte sequence only after Ã/Â (à, NBSP).
@@ -731,7 +743,10 @@ fn repair_single(line: &str, codec: &Codec) -> Option<(String, usize)> {
         }
         // MacRoman's √ is a math sign unless it sits inside a word (`wei√ü`).
         // Box drawing alone is line art, not code page 437 mojibake (`├┤a┼┐a`).
-        if codec.name == "IBM437" && orig.iter().all(|&c| ('\u{2500}'..='\u{259F}').contains(&c)) {
+        if codec.name == "IBM437"
+            && sc == 0
+            && orig.iter().all(|&c| ('\u{2500}'..='\u{259F}').contains(&c))
+        {
             continue;
         }
         if codec.name == "macintosh"
