@@ -1009,21 +1009,9 @@ impl RuleKind for Mojibake {
         // One pass: each line through the gate, most lines stop there.
         let mut out: Option<String> = None;
         let mut copied = 0;
-        let mut start = 0;
-        let bytes = text.as_bytes();
-        let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(text.len()));
-        for nl in ends {
-            if start > text.len() {
-                break;
-            }
-            let end = if nl > start && bytes[nl - 1] == b'\r' {
-                nl - 1
-            } else {
-                nl
-            };
-            let line = &text[start..end];
-            let line_start = start;
-            start = nl + 1;
+        for span in super::strip_line::lines(text) {
+            let (line_start, end) = (span.start, span.end);
+            let line = &text[line_start..end];
             if line.is_ascii() || !self.gate(line) {
                 continue;
             }

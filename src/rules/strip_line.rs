@@ -41,32 +41,49 @@ pub struct LineSpan {
     pub next: usize,
 }
 
-pub fn line_spans(text: &str) -> Vec<LineSpan> {
-    let mut v = Vec::new();
-    let mut start = 0;
+/// The lines of a document, lazily. LF, CRLF and a lone CR all end a line (line
+/// ends are normalised last, and rules must see the same lines before and after).
+pub fn lines(text: &str) -> impl Iterator<Item = LineSpan> + '_ {
     let bytes = text.as_bytes();
-    for nl in memchr::memchr_iter(b'\n', bytes) {
-        // A CRLF line's content excludes the CR (newlines are normalised last).
-        let end = if nl > start && bytes[nl - 1] == b'\r' {
-            nl - 1
-        } else {
-            nl
-        };
-        v.push(LineSpan {
-            start,
-            end,
-            next: nl + 1,
-        });
-        start = nl + 1;
-    }
-    if start < text.len() {
-        v.push(LineSpan {
-            start,
-            end: text.len(),
-            next: text.len(),
-        });
-    }
-    v
+    let mut start = 0;
+    let mut breaks = memchr::memchr2_iter(b'\n', b'\r', bytes);
+    std::iter::from_fn(move || {
+        if start >= bytes.len() {
+            return None;
+        }
+        loop {
+            match breaks.next() {
+                Some(at) if at < start => continue, // the LF of a CRLF already taken
+                Some(at) => {
+                    let next = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+                        at + 2
+                    } else {
+                        at + 1
+                    };
+                    let span = LineSpan {
+                        start,
+                        end: at,
+                        next,
+                    };
+                    start = next;
+                    return Some(span);
+                }
+                None => {
+                    let span = LineSpan {
+                        start,
+                        end: bytes.len(),
+                        next: bytes.len(),
+                    };
+                    start = bytes.len();
+                    return Some(span);
+                }
+            }
+        }
+    })
+}
+
+pub fn line_spans(text: &str) -> Vec<LineSpan> {
+    lines(text).collect()
 }
 
 pub fn is_blank(s: &str) -> bool {
