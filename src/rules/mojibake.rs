@@ -907,6 +907,11 @@ pub struct Mojibake {
     /// Per BMP character: bit 16 = GBK lead or C1 control; bits 0–7 = lead
     /// character of single-byte codec k; bits 8–15 = its continuation character.
     gate_flags: Box<[u32]>,
+    /// The same, for Han characters only: which are GBK lead characters (a
+    /// bitset small enough for L1, since Han text is the hot path).
+    gate_han: BmpSet,
+    /// GBK codes by character (empty when GBK repair is off).
+    gbk_table: &'static [u16],
 }
 
 impl Mojibake {
@@ -963,9 +968,25 @@ impl Mojibake {
         for u in 0x80usize..=0x9F {
             gate_flags[u] |= GATE_SINGLE;
         }
+        let mut gate_han = BmpSet::empty();
+        for u in 0x4E00u32..=0x9FFF {
+            if gate_flags[u as usize] & GATE_SINGLE != 0 {
+                gate_han.insert(char::from_u32(u).expect("Han"));
+            }
+        }
+        let gbk_table: &'static [u16] = enabled
+            .iter()
+            .map(|&i| &cs[i])
+            .find(|c| c.double_byte)
+            .map_or(&[], |c| c.table.as_slice());
+        if gbk_table.is_empty() {
+            gate_han = BmpSet::empty();
+        }
         Ok(Mojibake {
             enabled,
             gate_flags,
+            gate_han,
+            gbk_table,
         })
     }
 }
@@ -978,11 +999,36 @@ impl Mojibake {
     /// an NBSP that became one).
     fn gate(&self, s: &str) -> bool {
         let mut prev_leads = 0u32;
+        let mut gbk_run = 0u8;
         for c in s.chars() {
             let u = c as u32;
             if u < 0x80 {
                 if prev_leads != 0 && c == ' ' {
                     return true;
+                }
+                prev_leads = 0;
+                gbk_run = 0;
+                continue;
+            }
+            // GBK: a lead character, then characters whose GBK lead byte is a
+            // UTF-8 continuation byte (鍏氬憳: E5 85 | 9A E5 | 91 98), or a lost byte.
+            if gbk_run > 0 {
+                let cont = c == '\u{FFFD}'
+                    || (u < 0x10000 && matches!(self.gbk_table[u as usize] >> 8, 0x80..=0xBF));
+                if cont {
+                    if gbk_run == 2 || c == '\u{FFFD}' {
+                        return true;
+                    }
+                    gbk_run = 2;
+                    prev_leads = 0;
+                    continue;
+                }
+                gbk_run = 0;
+            }
+            if (0x4E00..=0x9FFF).contains(&u) {
+                // No single-byte code page has Han characters.
+                if self.gate_han.contains(c) {
+                    gbk_run = 1;
                 }
                 prev_leads = 0;
                 continue;
@@ -1006,7 +1052,10 @@ impl RuleKind for Mojibake {
         if text.is_ascii() {
             return None;
         }
-        // One pass: each line through the gate, most lines stop there.
+        // One pass over the whole text: most documents stop here.
+        if !self.gate(text) {
+            return None;
+        }
         let mut out: Option<String> = None;
         let mut copied = 0;
         for span in super::strip_line::lines(text) {
