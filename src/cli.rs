@@ -87,6 +87,9 @@ pub struct CleanArgs {
     /// Learn corpus-wide boilerplate from the inputs first, then clean with it.
     #[arg(long)]
     pub learn: bool,
+    /// With --learn: a line must recur in at least N documents.
+    #[arg(long, value_name = "N", default_value_t = 3, requires = "learn")]
+    pub learn_min_documents: u64,
     #[command(flatten)]
     pub common: Common,
 }

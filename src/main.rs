@@ -240,7 +240,11 @@ fn clean(a: CleanArgs) -> anyhow::Result<u8> {
     let opts = run_options(&cfg, output);
     let mut learned = Vec::new();
     if a.learn {
-        let (lines, docs) = learn_rules(&set, &items, &LearnOptions::default(), &opts);
+        let learn_opts = LearnOptions {
+            min_documents: a.learn_min_documents,
+            ..LearnOptions::default()
+        };
+        let (lines, docs) = learn_rules(&set, &items, &learn_opts, &opts);
         if !lines.is_empty() {
             let text = learn::to_rule_file(&lines, docs);
             let mut sources = rules::load_sources(&cfg.rule_paths, cfg.defaults)?;

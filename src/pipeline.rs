@@ -8,6 +8,8 @@ use std::borrow::Cow;
 #[derive(Debug, Default, Clone)]
 pub struct DocOutcome {
     pub hits: Vec<RuleHits>,
+    /// Cleaning left nothing of a document that had text (all advert, say).
+    pub emptied: bool,
 }
 
 impl DocOutcome {
@@ -34,12 +36,14 @@ impl<'a> Pipeline<'a> {
         let mut cur: Cow<'t, str> = Cow::Borrowed(text);
         let mut outcome = DocOutcome {
             hits: vec![RuleHits::default(); self.set.rules.len()],
+            emptied: false,
         };
         for (rule, hits) in self.set.rules.iter().zip(outcome.hits.iter_mut()) {
             if let Some(next) = rule.run(&cur, hits) {
                 cur = Cow::Owned(next);
             }
         }
+        outcome.emptied = cur.trim().is_empty() && !text.trim().is_empty();
         (cur, outcome)
     }
 }

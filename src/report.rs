@@ -90,6 +90,9 @@ pub struct Report {
     pub files: u64,
     pub documents: u64,
     pub changed_documents: u64,
+    /// Documents that cleaning left empty (written empty, JSONL `"text": ""`).
+    #[serde(default)]
+    pub emptied_documents: u64,
     pub skipped: Vec<Skipped>,
     pub warnings: Vec<Warning>,
     pub errors: Vec<ErrorEntry>,
@@ -111,6 +114,7 @@ pub struct Tally {
     pub files: u64,
     pub documents: u64,
     pub changed_documents: u64,
+    pub emptied_documents: u64,
     pub input_bytes: u64,
     pub skipped: Vec<Skipped>,
     pub warnings: Vec<Warning>,
@@ -156,6 +160,9 @@ impl Tally {
         self.documents += 1;
         if changed {
             self.changed_documents += 1;
+        }
+        if outcome.emptied {
+            self.emptied_documents += 1;
         }
         if self.rules.len() < outcome.hits.len() {
             self.rules.resize(outcome.hits.len(), RuleTally::default());
@@ -205,6 +212,7 @@ impl Tally {
         self.files += other.files;
         self.documents += other.documents;
         self.changed_documents += other.changed_documents;
+        self.emptied_documents += other.emptied_documents;
         self.input_bytes += other.input_bytes;
         self.skipped.extend(other.skipped);
         self.warnings.extend(other.warnings);
@@ -266,6 +274,7 @@ impl Tally {
             files: self.files,
             documents: self.documents,
             changed_documents: self.changed_documents,
+            emptied_documents: self.emptied_documents,
             skipped: self.skipped,
             warnings: self.warnings,
             errors: self.errors,
@@ -294,6 +303,7 @@ impl Report {
             acc.files += r.files;
             acc.documents += r.documents;
             acc.changed_documents += r.changed_documents;
+            acc.emptied_documents += r.emptied_documents;
             acc.skipped.extend(r.skipped);
             acc.warnings.extend(r.warnings);
             acc.errors.extend(r.errors);

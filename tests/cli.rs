@@ -157,6 +157,31 @@ fn stdin_filter() {
 }
 
 #[test]
+fn a_document_left_empty_is_written_empty_and_counted() {
+    let t = tempfile::tempdir().unwrap();
+    let shard = t.path().join("s.jsonl");
+    fs::write(&shard, "{\"id\":1,\"text\":\"本文档由某某文库用户上传，仅供学习交流使用，如有侵权请联系删除。\"}\n{\"id\":2,\"text\":\"正文。\"}\n").unwrap();
+    let report = t.path().join("r.json");
+    docclean()
+        .arg("clean")
+        .arg(&shard)
+        .arg("--out")
+        .arg(t.path().join("o"))
+        .arg("--report")
+        .arg(&report)
+        .arg("-q")
+        .assert()
+        .code(0);
+    assert_eq!(
+        fs::read_to_string(t.path().join("o/s.jsonl")).unwrap(),
+        "{\"id\":1,\"text\":\"\"}\n{\"id\":2,\"text\":\"正文。\"}\n"
+    );
+    let r: serde_json::Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
+    assert_eq!(r["emptied_documents"], 1);
+    assert_eq!(r["documents"], 2);
+}
+
+#[test]
 fn usage_errors_write_nothing() {
     let t = tempfile::tempdir().unwrap();
     let out = t.path().join("out");
