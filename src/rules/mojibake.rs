@@ -350,16 +350,9 @@ fn script(c: char) -> u8 {
     }
 }
 
-/// Is the decoded span clearly better than the original?
-#[allow(clippy::too_many_arguments)]
-fn accept(
-    orig: &[char],
-    decoded: &str,
-    codec: &Codec,
-    before: Option<char>,
-    after: Option<char>,
-    line: &[char],
-) -> bool {
+/// Is a span re-decoded from GBK bytes clearly better than the original?
+/// (Single-byte code pages are judged per sequence in `repair_single`.)
+fn accept_gbk(orig: &[char], decoded: &str) -> bool {
     if decoded.chars().any(|c| c.is_control() && c != '\t') {
         return false;
     }
@@ -367,43 +360,32 @@ fn accept(
         .chars()
         .filter(|c| !c.is_ascii() && *c != '\u{FFFD}')
         .collect();
-    if non_ascii.is_empty() {
+    if non_ascii.is_empty() || orig.iter().filter(|c| !c.is_ascii()).count() < 2 {
         return false;
     }
-    if codec.double_byte {
-        let orig_non_ascii: Vec<char> = orig.iter().copied().filter(|c| !c.is_ascii()).collect();
-        if orig_non_ascii.len() < 2 {
-            return false;
-        }
-        let cjk = non_ascii.iter().filter(|&&c| is_cjkish(c)).count();
-        if cjk * 10 < non_ascii.len() * 9 {
-            return false;
-        }
-        let common = common_simplified();
-        let ratio = |cs: &mut dyn Iterator<Item = char>| {
-            let (mut n, mut good) = (0usize, 0usize);
-            for c in cs {
-                if c.is_ascii() || c == '\u{FFFD}' {
-                    continue;
-                }
-                n += 1;
-                if common.contains(c) || is_cjk_punct(c) {
-                    good += 1;
-                }
-            }
-            if n == 0 {
-                0.0
-            } else {
-                good as f64 / n as f64
-            }
-        };
-        let r_new = ratio(&mut decoded.chars());
-        let r_old = ratio(&mut orig.iter().copied());
-        return r_new >= 0.6 && r_new > r_old + 0.3;
+    // UTF-8 read as GBK decodes back to CJK text…
+    if non_ascii.iter().filter(|&&c| is_cjkish(c)).count() * 10 < non_ascii.len() * 9 {
+        return false;
     }
-    // Single-byte codecs are judged per sequence in `repair_single`.
-    let _ = (before, after, line);
-    false
+    // …made of far more common characters than the mojibake was.
+    let common = common_simplified();
+    let ratio = |cs: &mut dyn Iterator<Item = char>| {
+        let (mut n, mut good) = (0usize, 0usize);
+        for c in cs.filter(|&c| !c.is_ascii() && c != '\u{FFFD}') {
+            n += 1;
+            if common.contains(c) || is_cjk_punct(c) {
+                good += 1;
+            }
+        }
+        if n == 0 {
+            0.0
+        } else {
+            good as f64 / n as f64
+        }
+    };
+    let r_new = ratio(&mut decoded.chars());
+    let r_old = ratio(&mut orig.iter().copied());
+    r_new >= 0.6 && r_new > r_old + 0.3
 }
 
 /// One pass over a line with one codec: the repaired line, if anything changed.
@@ -492,9 +474,7 @@ fn repair_with(line: &str, codec: &Codec) -> Option<(String, usize)> {
         }
         let seg = &chars[ci..end_ci];
         let d = &decoded[..dlen];
-        let before = if ci > 0 { Some(chars[ci - 1]) } else { None };
-        let after = chars.get(end_ci).copied();
-        if seg.iter().collect::<String>() != d && accept(seg, d, codec, before, after, &chars) {
+        if seg.iter().collect::<String>() != d && accept_gbk(seg, d) {
             out.extend(&chars[copied..ci]);
             out.push_str(d);
             copied = end_ci;
