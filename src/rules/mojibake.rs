@@ -948,19 +948,20 @@ impl Mojibake {
         for u in 0x80usize..=0x9F {
             gate_flags[u] |= GATE_SINGLE;
         }
-        let mut gate_han = BmpSet::empty();
-        for u in 0x4E00u32..=0x9FFF {
-            if gate_flags[u as usize] & GATE_SINGLE != 0 {
-                gate_han.insert(char::from_u32(u).expect("Han"));
-            }
-        }
         let gbk_table: &'static [u16] = enabled
             .iter()
             .map(|&i| &cs[i])
             .find(|c| c.double_byte)
             .map_or(&[], |c| c.table.as_slice());
-        if gbk_table.is_empty() {
-            gate_han = BmpSet::empty();
+        // A GBK run starts with a pair whose bytes are a UTF-8 lead and continuation.
+        let mut gate_han = BmpSet::empty();
+        if !gbk_table.is_empty() {
+            for u in 0x4E00u32..=0x9FFF {
+                let g = gbk_table[u as usize];
+                if matches!(g >> 8, 0xE2..=0xEF) && matches!(g & 0xFF, 0x80..=0xBF) {
+                    gate_han.insert(char::from_u32(u).expect("Han"));
+                }
+            }
         }
         Ok(Mojibake {
             enabled,
@@ -990,18 +991,19 @@ impl Mojibake {
                 gbk_run = 0;
                 continue;
             }
-            // GBK: a lead character, then characters whose GBK lead byte is a
-            // UTF-8 continuation byte (鍏氬憳: E5 85 | 9A E5 | 91 98), or a lost byte.
+            // GBK: a character whose GBK bytes are a UTF-8 lead and continuation…
+            // …then a pair of a continuation byte and the next UTF-8 lead
+            // (鍏氬憳 = E5 85 | 9A E5 | 91 98), or a byte the decoder lost.
             if gbk_run > 0 {
-                let cont = c == '\u{FFFD}'
-                    || (u < 0x10000 && matches!(self.gbk_table[u as usize] >> 8, 0x80..=0xBF));
-                if cont {
-                    if gbk_run == 2 || c == '\u{FFFD}' {
-                        return true;
-                    }
-                    gbk_run = 2;
-                    prev_leads = 0;
-                    continue;
+                let g = if u < 0x10000 {
+                    self.gbk_table[u as usize]
+                } else {
+                    0
+                };
+                if c == '\u{FFFD}'
+                    || (matches!(g >> 8, 0x80..=0xBF) && matches!(g & 0xFF, 0xC2..=0xF4))
+                {
+                    return true;
                 }
                 gbk_run = 0;
             }
