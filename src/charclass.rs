@@ -15,9 +15,6 @@ impl BmpSet {
             bits: Box::new([0u64; 1024]),
         }
     }
-    fn new() -> Self {
-        Self::empty()
-    }
     pub fn union_with(&mut self, other: &BmpSet) {
         for (a, b) in self.bits.iter_mut().zip(other.bits.iter()) {
             *a |= *b;
@@ -63,7 +60,7 @@ fn decode_pairs(
 pub fn common_han() -> &'static BmpSet {
     static SET: OnceLock<BmpSet> = OnceLock::new();
     SET.get_or_init(|| {
-        let mut set = BmpSet::new();
+        let mut set = BmpSet::empty();
         decode_pairs(encoding_rs::GBK, 0xB0..=0xD7, &[0xA1..=0xFE], &mut set);
         decode_pairs(
             encoding_rs::BIG5,
@@ -79,7 +76,7 @@ pub fn common_han() -> &'static BmpSet {
 pub fn common_simplified() -> &'static BmpSet {
     static SET: OnceLock<BmpSet> = OnceLock::new();
     SET.get_or_init(|| {
-        let mut set = BmpSet::new();
+        let mut set = BmpSet::empty();
         decode_pairs(encoding_rs::GBK, 0xB0..=0xD7, &[0xA1..=0xFE], &mut set);
         set
     })
@@ -91,7 +88,7 @@ pub fn common_simplified() -> &'static BmpSet {
 pub fn gbk_mojibake_leads() -> &'static BmpSet {
     static SET: OnceLock<BmpSet> = OnceLock::new();
     SET.get_or_init(|| {
-        let mut set = BmpSet::new();
+        let mut set = BmpSet::empty();
         for lead in (0xE2u8..=0xE9).chain(std::iter::once(0xEF)) {
             decode_pairs(
                 encoding_rs::GBK,

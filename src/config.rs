@@ -145,9 +145,18 @@ impl Config {
         let sources = rules::load_sources(&self.rule_paths, self.defaults)?;
         let set = rules::build(&sources, &self.selection)
             .map_err(|e| anyhow::anyhow!("{e}\nFix the rule file, or leave it out of --rules."))?;
-        for id in self.selection.select.iter().chain(&self.selection.ignore) {
-            let all = rules::build(&sources, &Selection::default())
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let named: Vec<&String> = self
+            .selection
+            .select
+            .iter()
+            .chain(&self.selection.ignore)
+            .collect();
+        if named.is_empty() {
+            return Ok(set);
+        }
+        let all =
+            rules::build(&sources, &Selection::default()).map_err(|e| anyhow::anyhow!("{e}"))?;
+        for id in named {
             if !all
                 .rules
                 .iter()

@@ -51,10 +51,6 @@ impl Counts {
         self.documents += other.documents;
         self
     }
-    /// Bytes of memory the table takes, roughly (for the report).
-    pub fn approx_bytes(&self) -> usize {
-        self.map.capacity() * (16 + 1)
-    }
 }
 
 /// FNV-1a: stable across machines and versions, so shard counts merge.

@@ -601,3 +601,20 @@ fn compressed_shards_keep_their_compression() {
         .stderr(predicates::str::contains("c.jsonl.gz"));
     assert!(out2.join("b.jsonl.zst").exists());
 }
+
+#[test]
+fn damage_is_reported_with_its_lines_and_left_in_place() {
+    let t = tempfile::tempdir().unwrap();
+    let report = t.path().join("r.json");
+    docclean()
+        .args(["clean", "-", "-q", "--report"])
+        .arg(&report)
+        .write_stdin("第一行\n锟斤拷锟斤拷的工作总结\n第三行\n")
+        .assert()
+        .code(0)
+        .stdout("第一行\n锟斤拷锟斤拷的工作总结\n第三行\n");
+    let r: serde_json::Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
+    let damage = &r["damage"][0];
+    assert_eq!(damage["rule"], "encoding.irreparable");
+    assert_eq!(damage["lines"], serde_json::json!([2]));
+}

@@ -164,10 +164,7 @@ fn ftfy_test_cases() {
     let Some(shared) = shared() else { return };
     let set = build(
         &load_sources(&[], true).unwrap(),
-        &Selection {
-            select: vec!["encoding.mojibake".into()],
-            ignore: vec![],
-        },
+        &Selection::only(&["encoding.mojibake"]),
     )
     .unwrap();
     let rule = &set.rules[0];

@@ -9,10 +9,7 @@ use docclean::rules::{build, load_sources, RuleHits, Selection};
 fn lossy_gbk_mojibake_is_repaired_up_to_each_lost_byte() {
     let set = build(
         &load_sources(&[], true).unwrap(),
-        &Selection {
-            select: vec!["encoding.mojibake".into()],
-            ignore: vec![],
-        },
+        &Selection::only(&["encoding.mojibake"]),
     )
     .unwrap();
     let rule = &set.rules[0];

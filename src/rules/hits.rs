@@ -3,6 +3,8 @@
 
 /// Snippets kept per rule and document (and per rule in the whole report).
 pub const MAX_EXAMPLES: usize = 3;
+/// Line numbers kept per rule and document.
+pub const MAX_LINES: usize = 100;
 const CONTEXT_CHARS: usize = 10;
 const MAX_SNIPPET_CHARS: usize = 80;
 
@@ -15,8 +17,10 @@ pub struct RuleHits {
     pub examples: Vec<(String, String)>,
     /// For rules that first judge the document (placeholders): it was judged to apply.
     pub judged: bool,
-    /// 1-based line numbers of the first matches (report rules), for positions.
+    /// 1-based line numbers of the first edits, kept when `track_lines` is set
+    /// (report rules: where the damage stands).
     pub lines: Vec<usize>,
+    pub track_lines: bool,
     /// Things worth a look that the rule did not change: (line, token, context).
     pub findings: Vec<(usize, String, String)>,
 }
@@ -27,21 +31,7 @@ impl RuleHits {
         self.changes += 1;
         self.chars_removed += text[start..end].chars().count() as u64;
         self.chars_added += replacement.chars().count() as u64;
-        if self.examples.len() < MAX_EXAMPLES {
-            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-            let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
-            let left = tail_chars(&text[line_start..start], CONTEXT_CHARS);
-            let right = head_chars(&text[end..line_end.max(end)], CONTEXT_CHARS);
-            let before = format!("{left}{}{right}", &text[start..end]);
-            let after = format!("{left}{replacement}{right}");
-            self.examples.push((shorten(&before), shorten(&after)));
-        }
-    }
-
-    /// Record a match that is reported, not changed.
-    pub fn matched(&mut self, text: &str, start: usize, end: usize) {
-        self.changes += 1;
-        if self.lines.len() < 100 {
+        if self.track_lines && self.lines.len() < MAX_LINES {
             self.lines
                 .push(memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count() + 1);
         }
@@ -49,9 +39,10 @@ impl RuleHits {
             let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
             let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
             let left = tail_chars(&text[line_start..start], CONTEXT_CHARS);
-            let right = head_chars(&text[end..line_end.max(end)], CONTEXT_CHARS);
-            let s = shorten(&format!("{left}{}{right}", &text[start..end]));
-            self.examples.push((s.clone(), s));
+            let right = head_chars(&text[end..line_end], CONTEXT_CHARS);
+            let before = format!("{left}{}{right}", &text[start..end]);
+            let after = format!("{left}{replacement}{right}");
+            self.examples.push((shorten(&before), shorten(&after)));
         }
     }
 }

@@ -238,22 +238,25 @@ impl Rule {
         match self.action {
             Action::Fix => self.imp.apply(text, hits),
             Action::Report => {
-                let mut probe = RuleHits::default();
+                // Matches are counted with where they stand; the text is left as it was.
+                let mut probe = RuleHits {
+                    track_lines: true,
+                    ..RuleHits::default()
+                };
                 self.imp.apply(text, &mut probe);
-                if probe.changes > 0 {
-                    hits.changes += probe.changes;
-                    hits.lines.extend(
-                        probe
-                            .lines
-                            .iter()
-                            .copied()
-                            .take(100usize.saturating_sub(hits.lines.len())),
-                    );
-                    for e in probe.examples {
-                        if hits.examples.len() < hits::MAX_EXAMPLES {
-                            hits.examples.push((e.0.clone(), e.0));
-                        }
-                    }
+                hits.changes += probe.changes;
+                hits.lines.extend(
+                    probe
+                        .lines
+                        .into_iter()
+                        .take(hits::MAX_LINES.saturating_sub(hits.lines.len())),
+                );
+                for (before, _) in probe
+                    .examples
+                    .into_iter()
+                    .take(hits::MAX_EXAMPLES.saturating_sub(hits.examples.len()))
+                {
+                    hits.examples.push((before.clone(), before));
                 }
                 None
             }
@@ -365,6 +368,14 @@ fn id_matches(id: &str, pat: &str) -> bool {
 }
 
 impl Selection {
+    /// Just the rules with these ids or family prefixes.
+    pub fn only(ids: &[&str]) -> Self {
+        Selection {
+            select: ids.iter().map(|s| (*s).to_owned()).collect(),
+            ignore: Vec::new(),
+        }
+    }
+
     pub fn keeps(&self, id: &str) -> bool {
         (self.select.is_empty() || self.select.iter().any(|p| id_matches(id, p)))
             && !self.ignore.iter().any(|p| id_matches(id, p))

@@ -831,36 +831,25 @@ fn fix_c1(line: &str) -> Option<String> {
     changed.then_some(out)
 }
 
-fn suspicious(line: &str, enabled: &[usize]) -> bool {
-    let cs = codecs();
-    line.chars()
-        .any(|c| !c.is_ascii() && enabled.iter().any(|&i| cs[i].leads.contains(c)))
-        && enabled.iter().any(|&i| cs[i].may_apply(line))
-}
-
 /// Repair one line: the best codec each round, up to three rounds (double mojibake).
 pub fn repair_line(line: &str, enabled: &[usize]) -> Option<String> {
     if line.is_ascii() {
         return None;
     }
-    if !suspicious(line, enabled) {
-        return fix_c1(line);
-    }
     let cs = codecs();
     let mut cur = line.to_owned();
     let mut changed = false;
     for _round in 0..3 {
+        // The codec that shortens the line most: the most bytes re-decoded.
+        let len = cur.chars().count();
         let mut best: Option<(String, usize)> = None;
         for &i in enabled {
             if !cs[i].may_apply(&cur) {
                 continue;
             }
-            if let Some((s, _n)) = repair_with(&cur, &cs[i]) {
-                let gain = cur.chars().count() - s.chars().count();
-                if best
-                    .as_ref()
-                    .is_none_or(|(b, _)| gain > cur.chars().count() - b.chars().count())
-                {
+            if let Some((s, _)) = repair_with(&cur, &cs[i]) {
+                let gain = len - s.chars().count();
+                if best.as_ref().is_none_or(|(_, g)| gain > *g) {
                     best = Some((s, gain));
                 }
             }
@@ -1038,26 +1027,16 @@ impl RuleKind for Mojibake {
         if !self.gate(text) {
             return None;
         }
-        let mut out: Option<String> = None;
-        let mut copied = 0;
-        for span in super::strip_line::lines(text) {
-            let (line_start, end) = (span.start, span.end);
-            let line = &text[line_start..end];
-            if line.is_ascii() || !self.gate(line) {
-                continue;
-            }
-            if let Some(fixed) = repair_line(line, &self.enabled) {
-                let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
-                o.push_str(&text[copied..line_start]);
-                o.push_str(&fixed);
-                copied = end;
-                hits.edit(text, line_start, end, &fixed);
-            }
-        }
-        out.map(|mut o| {
-            o.push_str(&text[copied..]);
-            o
-        })
+        let edits: Vec<_> = super::strip_line::lines(text)
+            .filter_map(|span| {
+                let line = &text[span.start..span.end];
+                if line.is_ascii() || !self.gate(line) {
+                    return None;
+                }
+                Some((span.start, span.end, repair_line(line, &self.enabled)?))
+            })
+            .collect();
+        super::hits::splice(text, hits, edits)
     }
 }
 
