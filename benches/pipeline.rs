@@ -37,7 +37,17 @@ fn corpus(noisy: bool, bytes: usize) -> String {
 }
 
 fn bench(c: &mut Criterion) {
-    let set = build(&load_sources(&[], true).unwrap(), &Selection::default()).unwrap();
+    let sources = load_sources(&[], true).unwrap();
+    let set = build(&sources, &Selection::default()).unwrap();
+    // the same pipeline without the mojibake stage, to show what it costs
+    let without_mojibake = build(
+        &sources,
+        &Selection {
+            select: Vec::new(),
+            ignore: vec!["encoding.mojibake".to_owned()],
+        },
+    )
+    .unwrap();
     // documents of about 8 KB, as in the dumps
     let clean: Vec<String> = (0..64).map(|_| corpus(false, 8 << 10)).collect();
     let noisy: Vec<String> = (0..64).map(|_| corpus(true, 8 << 10)).collect();
@@ -45,14 +55,19 @@ fn bench(c: &mut Criterion) {
         let total: usize = docs.iter().map(|d| d.len()).sum();
         let mut g = c.benchmark_group(format!("pipeline/{name}"));
         g.throughput(Throughput::Bytes(total as u64));
-        let pipeline = Pipeline::new(&set);
-        g.bench_function("all-stages", |b| {
-            b.iter(|| {
-                for d in docs.iter() {
-                    std::hint::black_box(pipeline.clean(d));
-                }
-            })
-        });
+        for (label, rules) in [
+            ("all-stages", &set),
+            ("all-stages-but-mojibake", &without_mojibake),
+        ] {
+            let pipeline = Pipeline::new(rules);
+            g.bench_function(label, |b| {
+                b.iter(|| {
+                    for d in docs.iter() {
+                        std::hint::black_box(pipeline.clean(d));
+                    }
+                })
+            });
+        }
         for rule in &set.rules {
             g.bench_function(rule.id.as_str(), |b| {
                 b.iter(|| {

@@ -29,7 +29,17 @@ impl BmpSet {
     #[inline]
     pub fn contains(&self, c: char) -> bool {
         let u = c as u32;
-        u < 0x10000 && self.bits[(u >> 6) as usize] & (1u64 << (u & 63)) != 0
+        u < 0x10000 && self.contains_bmp(u as u16)
+    }
+    /// Word `k` of the set: code points `64k..64k+64`, lowest bit first.
+    #[inline]
+    pub fn word(&self, k: usize) -> u64 {
+        self.bits[k]
+    }
+    /// Membership of a BMP code point given as a number (no `char` needed).
+    #[inline]
+    pub fn contains_bmp(&self, u: u16) -> bool {
+        self.bits[(u >> 6) as usize] & (1u64 << (u & 63)) != 0
     }
 }
 

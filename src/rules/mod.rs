@@ -12,6 +12,7 @@ pub mod placeholder;
 pub mod prefilter;
 pub mod replace;
 pub mod strip_line;
+pub mod suspects;
 
 pub use hits::RuleHits;
 

@@ -4,6 +4,7 @@
 //! decoded again — kept only when the result is clearly more plausible. GBK
 //! mojibake that lost bytes (`锛�`) is repaired up to each lost byte.
 
+use super::suspects::SuspectScan;
 use super::{RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
 use crate::charclass::{common_simplified, gbk_mojibake_leads, is_cjk_punct, is_han, BmpSet};
 use encoding_rs::Encoding;
@@ -879,6 +880,9 @@ pub struct Mojibake {
     /// The same, for Han characters only: which are GBK lead characters (a
     /// bitset small enough for L1, since Han text is the hot path).
     gate_han: BmpSet,
+    /// Three-byte characters that can start a match: `gate_han`, and the
+    /// others with a lead or GBK/C1 flag in `gate_flags`.
+    suspects: SuspectScan,
     /// GBK codes by character (empty when GBK repair is off).
     gbk_table: &'static [u16],
 }
@@ -942,20 +946,41 @@ impl Mojibake {
             .map(|&i| &cs[i])
             .find(|c| c.double_byte)
             .map_or(&[], |c| c.table.as_slice());
-        // A GBK run starts with a pair whose bytes are a UTF-8 lead and continuation.
+        // A GBK run starts with a pair whose bytes are a UTF-8 lead and
+        // continuation: the lead of a character of Chinese text (punctuation
+        // E2 E3, Han E4–E9, fullwidth forms EF; not Hangul or private use,
+        // which the repair would not accept as Chinese anyway).
         let mut gate_han = BmpSet::empty();
         if !gbk_table.is_empty() {
             for u in 0x4E00u32..=0x9FFF {
                 let g = gbk_table[u as usize];
-                if matches!(g >> 8, 0xE2..=0xEF) && matches!(g & 0xFF, 0x80..=0xBF) {
+                if matches!(g >> 8, 0xE2..=0xE9 | 0xEF) && matches!(g & 0xFF, 0x80..=0xBF) {
                     gate_han.insert(char::from_u32(u).expect("Han"));
                 }
+            }
+        }
+        let (mut suspects, mut lead_only) = (BmpSet::empty(), BmpSet::empty());
+        for u in 0x800u32..0x10000 {
+            let Some(c) = char::from_u32(u) else {
+                continue;
+            };
+            let f = gate_flags[u as usize];
+            if (0x4E00..=0x9FFF).contains(&u) {
+                if gate_han.contains(c) {
+                    suspects.insert(c);
+                }
+            } else if f & GATE_SINGLE != 0 {
+                suspects.insert(c);
+            } else if f & 0xFF != 0 {
+                suspects.insert(c);
+                lead_only.insert(c);
             }
         }
         Ok(Mojibake {
             enabled,
             gate_flags,
             gate_han,
+            suspects: SuspectScan::new(suspects, lead_only),
             gbk_table,
         })
     }
@@ -963,58 +988,128 @@ impl Mojibake {
 
 const GATE_SINGLE: u32 = 1 << 16;
 
+/// The exact gate's state between characters: the lead bits of the previous
+/// character (one per single-byte codec), and how far a GBK run has got.
+#[derive(Default, Clone, Copy, PartialEq)]
+struct GateState {
+    prev_leads: u32,
+    gbk: GbkRun,
+}
+
+/// A GBK run, by the UTF-8 bytes its characters' GBK codes give back.
+#[derive(Default, Clone, Copy, PartialEq)]
+enum GbkRun {
+    #[default]
+    None,
+    /// a lead and a continuation byte (鍏 = E5 85)
+    Lead,
+    /// then a continuation and the next lead byte (氬 = 9A E5), which needs
+    /// continuation bytes next: two (a three-byte lead) or at least one
+    NeedsTwo,
+    NeedsOne,
+}
+
 impl Mojibake {
-    /// One table lookup per character: a GBK lead or C1 control, or a lead
-    /// followed by a continuation of the same single-byte codec (or by a space,
-    /// an NBSP that became one).
-    fn gate(&self, s: &str) -> bool {
-        let mut prev_leads = 0u32;
-        let mut gbk_run = 0u8;
-        for c in s.chars() {
-            let u = c as u32;
-            if u < 0x80 {
-                if prev_leads != 0 && c == ' ' {
-                    return true;
-                }
-                prev_leads = 0;
-                gbk_run = 0;
-                continue;
+    /// Where in `s`, from character boundary `i` on, mojibake could start: a
+    /// fast scan skips to the characters that can start a match
+    /// ([`SuspectScan::next`]); the exact per-character check runs from each
+    /// of them until it is back at rest. Clean Chinese text has few such
+    /// characters. The check never crosses a line end (ASCII resets it).
+    fn first_match(&self, s: &str, mut i: usize) -> Option<usize> {
+        while let Some(p) = self.suspects.next(s.as_bytes(), i) {
+            match self.check_from(s, p) {
+                None => return Some(p),
+                Some(next) => i = next,
             }
-            // GBK: a character whose GBK bytes are a UTF-8 lead and continuation…
-            // …then a pair of a continuation byte and the next UTF-8 lead
-            // (鍏氬憳 = E5 85 | 9A E5 | 91 98), or a byte the decoder lost.
-            if gbk_run > 0 {
-                let g = if u < 0x10000 {
-                    self.gbk_table[u as usize]
-                } else {
-                    0
-                };
-                if c == '\u{FFFD}'
-                    || (matches!(g >> 8, 0x80..=0xBF) && matches!(g & 0xFF, 0xC2..=0xF4))
-                {
-                    return true;
-                }
-                gbk_run = 0;
+        }
+        None
+    }
+
+    /// The exact check from character boundary `p`, where the state is at rest:
+    /// `None` when it finds a possible match, else where it came back to rest.
+    fn check_from(&self, s: &str, p: usize) -> Option<usize> {
+        let mut st = GateState::default();
+        for (off, c) in s[p..].char_indices() {
+            if off > 0 && st == GateState::default() {
+                return Some(p + off);
             }
-            if (0x4E00..=0x9FFF).contains(&u) {
-                // No single-byte code page has Han characters.
-                if self.gate_han.contains(c) {
-                    gbk_run = 1;
-                }
-                prev_leads = 0;
-                continue;
-            }
-            let f = if u < 0x10000 {
-                self.gate_flags[u as usize]
+            st = self.step(st, c)?;
+        }
+        self.at_end(st)?;
+        Some(s.len())
+    }
+
+    /// The end of the text in state `st` (`None`: a possible match, a GBK run
+    /// cut short where its last bytes were dropped).
+    fn at_end(&self, st: GateState) -> Option<()> {
+        matches!(st.gbk, GbkRun::None | GbkRun::Lead).then_some(())
+    }
+
+    /// One character of the exact check (`None`: a possible match). A GBK run
+    /// of at least three characters, or of two and a lost byte; a C1 control;
+    /// or a lead followed by a continuation of the same single-byte codec (or
+    /// by a space, an NBSP that became one).
+    #[inline]
+    fn step(&self, st: GateState, c: char) -> Option<GateState> {
+        let u = c as u32;
+        if u < 0x80 {
+            // ASCII ends a run: a GBK run that needed more bytes lost them
+            self.at_end(st)?;
+            return (st.prev_leads == 0 || c != ' ').then_some(GateState::default());
+        }
+        if st.gbk != GbkRun::None {
+            // GBK: the bytes of 鍏氬憳 are E5 85 | 9A E5 | 91 98
+            let g = if u < 0x10000 {
+                self.gbk_table[u as usize]
             } else {
                 0
             };
-            if f & GATE_SINGLE != 0 || (prev_leads & (f >> 8) & 0xFF) != 0 {
-                return true;
+            let (hi, lo) = (g >> 8, g & 0xFF);
+            let cont = |b: u16| matches!(b, 0x80..=0xBF);
+            if c == '\u{FFFD}' {
+                return None;
             }
-            prev_leads = f & 0xFF;
+            match st.gbk {
+                GbkRun::Lead if cont(hi) && matches!(lo, 0xE0..=0xEF) => {
+                    return Some(GateState {
+                        prev_leads: 0,
+                        gbk: GbkRun::NeedsTwo,
+                    })
+                }
+                GbkRun::Lead if cont(hi) && matches!(lo, 0xC2..=0xDF | 0xF0..=0xF4) => {
+                    return Some(GateState {
+                        prev_leads: 0,
+                        gbk: GbkRun::NeedsOne,
+                    })
+                }
+                GbkRun::NeedsTwo if cont(hi) && cont(lo) => return None,
+                GbkRun::NeedsOne if cont(hi) => return None,
+                _ => {}
+            }
         }
-        false
+        if (0x4E00..=0x9FFF).contains(&u) {
+            // No single-byte code page has Han characters.
+            return Some(GateState {
+                prev_leads: 0,
+                gbk: if self.gate_han.contains(c) {
+                    GbkRun::Lead
+                } else {
+                    GbkRun::None
+                },
+            });
+        }
+        let f = if u < 0x10000 {
+            self.gate_flags[u as usize]
+        } else {
+            0
+        };
+        if f & GATE_SINGLE != 0 || (st.prev_leads & (f >> 8) & 0xFF) != 0 {
+            return None;
+        }
+        Some(GateState {
+            prev_leads: f & 0xFF,
+            gbk: GbkRun::None,
+        })
     }
 }
 
@@ -1023,19 +1118,18 @@ impl RuleKind for Mojibake {
         if text.is_ascii() {
             return None;
         }
-        // One pass over the whole text: most documents stop here.
-        if !self.gate(text) {
-            return None;
+        // One pass over the whole text: most documents stop at the first call.
+        let mut edits = Vec::new();
+        let mut from = 0;
+        while let Some(p) = self.first_match(text, from) {
+            let b = text.as_bytes();
+            let start = memchr::memrchr2(b'\n', b'\r', &b[..p]).map_or(0, |k| k + 1);
+            let end = memchr::memchr2(b'\n', b'\r', &b[p..]).map_or(b.len(), |k| p + k);
+            if let Some(fixed) = repair_line(&text[start..end], &self.enabled) {
+                edits.push((start, end, fixed));
+            }
+            from = end;
         }
-        let edits: Vec<_> = super::strip_line::lines(text)
-            .filter_map(|span| {
-                let line = &text[span.start..span.end];
-                if line.is_ascii() || !self.gate(line) {
-                    return None;
-                }
-                Some((span.start, span.end, repair_line(line, &self.enabled)?))
-            })
-            .collect();
         super::hits::splice(text, hits, edits)
     }
 }
@@ -1079,6 +1173,48 @@ mod tests {
         assert_eq!(fix("Hi guys í\u{a0}½í¸\u{8d}"), "Hi guys 😍");
         // 素 = E7 B4 A0: an NBSP as the last byte of a three-byte sequence
         assert_eq!(fix("è¡¥å……ç»´ç”Ÿç´\u{a0}Dæ»´å‰‚ã€‚"), "补充维生素D滴剂。");
+    }
+
+    /// The word-at-a-time gate says exactly what the per-character check over
+    /// the whole string says, wherever the suspects fall against word boundaries.
+    #[test]
+    fn fast_gate_agrees_with_the_exact_check() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+        let text = "id = \"m\"\nkind = \"mojibake\"\nstage = \"mojibake\"\ndescription = \"d\"\n";
+        let spec: RuleSpec = toml::from_str(text).unwrap();
+        let src = RuleSource {
+            path: "test.toml".into(),
+            text: text.into(),
+        };
+        let m = Mojibake::compile(&spec, &src).unwrap();
+        let mut portable = Mojibake::compile(&spec, &src).unwrap();
+        portable.suspects.set_portable();
+        let exact = |s: &str| {
+            s.chars()
+                .try_fold(GateState::default(), |st, c| m.step(st, c))
+                .and_then(|st| m.at_end(st))
+                .is_none()
+        };
+        // mostly clean text, so that long stretches go through the fast scan
+        let clean: Vec<char> = "党员的二十大精神学习贯彻中国河，。、“”（）1a ".chars().collect();
+        let odd: Vec<char> = "\n鍏氬憳锛銆涓璞堜竴—…·×éÃ©Ð¸\u{85}\u{a0}\u{fffd}😍Ωπ┬"
+            .chars()
+            .collect();
+        let pick = prop_oneof![
+            9 => (0..clean.len()).prop_map(|i| clean[i]),
+            1 => (0..odd.len()).prop_map(|i| odd[i]),
+        ];
+        let mut runner = TestRunner::new(Config::with_cases(3000));
+        runner
+            .run(&proptest::collection::vec(pick, 0..300), |chars| {
+                let s: String = chars.into_iter().collect();
+                let want = exact(&s);
+                prop_assert_eq!(m.first_match(&s, 0).is_some(), want, "{:?}", s);
+                prop_assert_eq!(portable.first_match(&s, 0).is_some(), want, "{:?}", s);
+                Ok(())
+            })
+            .unwrap();
     }
 
     #[test]
