@@ -224,8 +224,13 @@ fn temp_beside(dest: &Path) -> Result<tempfile::NamedTempFile, String> {
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)
         .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-    tempfile::Builder::new()
-        .prefix(".docclean-")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".docclean-");
+    // a new output file gets the usual mode (0666 less the umask), not a
+    // temporary file's 0600; a replaced one keeps its own (see `commit`)
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    builder
         .tempfile_in(parent)
         .map_err(|e| format!("cannot write in {}: {e}", parent.display()))
 }
@@ -349,7 +354,7 @@ fn clean_jsonl_line(
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         return LineResult::pass();
     }
-    let Ok(line) = std::str::from_utf8(body) else {
+    let Ok(line) = simdutf8::basic::from_utf8(body) else {
         return LineResult::warn("line is not valid UTF-8: passed through unchanged".into());
     };
     let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);

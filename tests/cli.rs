@@ -319,6 +319,43 @@ fn in_place_is_atomic_and_keeps_backups() {
     assert!(leftovers.is_empty());
 }
 
+/// New output files get the mode any new file gets (0666 less the umask), not
+/// the 0600 of the temporary file they are written through; a file cleaned in
+/// place keeps its own mode.
+#[cfg(unix)]
+#[test]
+fn output_files_get_ordinary_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = tempfile::tempdir().unwrap();
+    let input = t.path().join("in");
+    fs::create_dir_all(&input).unwrap();
+    fs::write(input.join("a.txt"), "庭院%2B\n").unwrap();
+    fs::write(input.join("b.jsonl"), "{\"text\": \"庭院%2B\"}\n").unwrap();
+    let ordinary = t.path().join("ordinary");
+    fs::write(&ordinary, "").unwrap();
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    docclean()
+        .arg("clean")
+        .arg(&input)
+        .arg("--out")
+        .arg(t.path().join("out"))
+        .arg("-q")
+        .assert()
+        .code(0);
+    for f in ["a.txt", "b.jsonl"] {
+        assert_eq!(mode(&t.path().join("out").join(f)), mode(&ordinary), "{f}");
+    }
+    fs::set_permissions(input.join("a.txt"), fs::Permissions::from_mode(0o640)).unwrap();
+    docclean()
+        .arg("clean")
+        .arg(input.join("a.txt"))
+        .args(["--in-place", "-q"])
+        .assert()
+        .code(0);
+    assert_eq!(fs::read_to_string(input.join("a.txt")).unwrap(), "庭院+\n");
+    assert_eq!(mode(&input.join("a.txt")), 0o640);
+}
+
 #[test]
 fn unreadable_file_is_an_error_and_the_run_goes_on() {
     let t = tempfile::tempdir().unwrap();
