@@ -191,29 +191,24 @@ impl RuleKind for Invisible {
                 .collect();
             super::prefilter::Literals::new(&lits).expect("literals")
         });
-        if !gate.is_match(text) {
+        let mut at = gate.positions(text);
+        if at.is_empty() {
             return None;
         }
-        let mut out = String::with_capacity(text.len());
-        let mut prev: Option<char> = None;
-        let mut changed = false;
-        let mut iter = text.char_indices().peekable();
-        while let Some((i, c)) = iter.next() {
-            if is_invisible(c) {
-                let next = iter.peek().map(|&(_, n)| n);
-                let joiner_in_emoji = c == '\u{200D}'
-                    && prev.is_some_and(is_pictographic)
-                    && next.is_some_and(is_pictographic);
-                if !joiner_in_emoji {
-                    hits.edit(text, i, i + c.len_utf8(), "");
-                    changed = true;
-                    continue;
+        at.sort_unstable();
+        let edits = at.into_iter().filter_map(|i| {
+            let c = text[i..].chars().next()?;
+            // a joiner between two emoji (invisible ones removed) stays
+            if c == '\u{200D}' {
+                let prev = text[..i].chars().rev().find(|&p| !is_invisible(p));
+                let next = text[i + c.len_utf8()..].chars().next();
+                if prev.is_some_and(is_pictographic) && next.is_some_and(is_pictographic) {
+                    return None;
                 }
             }
-            out.push(c);
-            prev = Some(c);
-        }
-        changed.then_some(out)
+            Some((i, i + c.len_utf8(), String::new()))
+        });
+        super::hits::splice(text, hits, edits)
     }
 }
 
