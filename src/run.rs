@@ -428,6 +428,9 @@ pub fn process_jsonl_stream(
     type Written = (Vec<u8>, Vec<(usize, usize)>, Vec<Option<Vec<u8>>>);
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Written>(1);
+        // Written batches go back to the reader to be filled again: the same
+        // few buffers serve the whole stream, so no fresh memory is faulted in.
+        let (free_tx, free_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
         let writing = scope.spawn(move || -> std::io::Result<()> {
             for (buf, bodies, outs) in rx {
                 for (&(s, e), out) in bodies.iter().zip(outs) {
@@ -439,6 +442,7 @@ pub fn process_jsonl_stream(
                         }
                     }
                 }
+                let _ = free_tx.try_send(buf);
             }
             writer.flush()
         });
@@ -447,7 +451,11 @@ pub fn process_jsonl_stream(
         let reading = scope.spawn(move || -> std::io::Result<()> {
             let mut carry: Vec<u8> = Vec::new();
             loop {
-                let mut buf = std::mem::take(&mut carry);
+                let mut buf = free_rx.try_recv().unwrap_or_default();
+                buf.clear();
+                buf.reserve(JSONL_BATCH_BYTES + (1 << 16));
+                buf.extend_from_slice(&carry);
+                carry.clear();
                 let mut eof = false;
                 loop {
                     if buf.len() >= JSONL_BATCH_BYTES && memchr::memrchr(b'\n', &buf).is_some() {
@@ -464,7 +472,8 @@ pub fn process_jsonl_stream(
                 }
                 if !eof {
                     let i = memchr::memrchr(b'\n', &buf).expect("the batch ends on a newline");
-                    carry = buf.split_off(i + 1);
+                    carry.extend_from_slice(&buf[i + 1..]);
+                    buf.truncate(i + 1);
                 }
                 if !buf.is_empty() && batch_tx.send(buf).is_err() {
                     return Ok(());
