@@ -105,7 +105,7 @@ pub fn decode_counting(enc: &'static Encoding, bytes: &[u8]) -> (String, usize) 
 /// UTF-16 without BOM shows NULs in one byte lane of ASCII-heavy text, and
 /// decodes without unpaired surrogates.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 2 || bytes.len() % 2 != 0 {
+    if bytes.len() < 2 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let pairs = bytes.len() / 2;

@@ -1197,7 +1197,9 @@ mod tests {
                 .is_none()
         };
         // mostly clean text, so that long stretches go through the fast scan
-        let clean: Vec<char> = "党员的二十大精神学习贯彻中国河，。、“”（）1a ".chars().collect();
+        let clean: Vec<char> = "党员的二十大精神学习贯彻中国河，。、“”（）1a "
+            .chars()
+            .collect();
         let odd: Vec<char> = "\n鍏氬憳锛銆涓璞堜竴—…·×éÃ©Ð¸\u{85}\u{a0}\u{fffd}😍Ωπ┬"
             .chars()
             .collect();

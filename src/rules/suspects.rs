@@ -111,7 +111,7 @@ impl SuspectScan {
             }
             match b[i] {
                 0x00..=0xBF => i += 1,
-                0xE0..=0xEF if w & 0xF0_0000_F0 == 0xE0_0000_E0 => {
+                0xE0..=0xEF if w & 0xF000_00F0 == 0xE000_00E0 => {
                     if test(w, 0) | test(w, 24) == 0 {
                         i += 6;
                         continue;
