@@ -113,6 +113,26 @@ impl Advert {
         if tokens.is_empty() {
             return;
         }
+        // Most documents name the brand only in the lines removed: one search
+        // of each run of kept lines for each token settles that.
+        let mut kept_runs: Vec<(usize, usize)> = Vec::new();
+        for (s, _) in spans.iter().zip(drop).filter(|(_, &d)| !d) {
+            match kept_runs.last_mut() {
+                Some(run) if text[run.1..s.start].bytes().all(|b| b == b'\n' || b == b'\r') => {
+                    run.1 = s.end
+                }
+                _ => kept_runs.push((s.start, s.end)),
+            }
+        }
+        let named_elsewhere = tokens.iter().any(|t| {
+            let f = memchr::memmem::Finder::new(t.as_bytes());
+            kept_runs
+                .iter()
+                .any(|&(a, b)| f.find(&text.as_bytes()[a..b]).is_some())
+        });
+        if !named_elsewhere {
+            return;
+        }
         // Longest first, so `哒哒君` is reported rather than `哒哒` inside it.
         tokens.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         for (i, (s, _)) in spans.iter().zip(drop).enumerate().filter(|(_, (_, &d))| !d) {
