@@ -118,7 +118,11 @@ impl Advert {
         let mut kept_runs: Vec<(usize, usize)> = Vec::new();
         for (s, _) in spans.iter().zip(drop).filter(|(_, &d)| !d) {
             match kept_runs.last_mut() {
-                Some(run) if text[run.1..s.start].bytes().all(|b| b == b'\n' || b == b'\r') => {
+                Some(run)
+                    if text[run.1..s.start]
+                        .bytes()
+                        .all(|b| b == b'\n' || b == b'\r') =>
+                {
                     run.1 = s.end
                 }
                 _ => kept_runs.push((s.start, s.end)),

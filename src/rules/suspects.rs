@@ -5,9 +5,9 @@
 //!
 //! With AVX-512 VBMI the test runs on 64 bytes at once: a table lookup by a
 //! character's first two bytes and the top of its third finds the characters
-//! in a group of eight that holds a member (about one Han character in ten),
-//! and only those are tested one by one. Elsewhere a portable loop tests two
-//! characters per step. Both give the same answer (a test checks).
+//! in a group of eight that holds a member (about one Han character in
+//! eighteen), and only those are tested one by one. Elsewhere a portable loop
+//! tests two characters per step. Both give the same answer (a test checks).
 
 use crate::charclass::BmpSet;
 
@@ -55,7 +55,8 @@ impl SuspectScan {
 
     /// The first lead byte at or after `i` of a character that can start a
     /// match: any two- or four-byte character, and the three-byte characters in
-    /// the set. `b` is valid UTF-8; `i` may fall inside a character.
+    /// the set (those in `lead_only` only where the next character lets them).
+    /// `b` is valid UTF-8; `i` may fall inside a character.
     pub fn next(&self, b: &[u8], mut i: usize) -> Option<usize> {
         #[cfg(target_arch = "x86_64")]
         if self.simd {
