@@ -872,16 +872,15 @@ pub fn repair_line(line: &str, enabled: &[usize]) -> Option<String> {
 
 pub struct Mojibake {
     enabled: Vec<usize>,
-    /// The cheap gate, in one pass: a GBK lead character or a C1 control
-    /// (`single` here), or a single-byte lead followed by a continuation.
-    /// Per BMP character: bit 16 = GBK lead or C1 control; bits 0–7 = lead
-    /// character of single-byte codec k; bits 8–15 = its continuation character.
+    /// The exact check ([`Self::step`]), per BMP character: bit 16 = GBK lead
+    /// or C1 control; bits 0–7 = lead character of single-byte codec k;
+    /// bits 8–15 = its continuation character.
     gate_flags: Box<[u32]>,
-    /// The same, for Han characters only: which are GBK lead characters (a
-    /// bitset small enough for L1, since Han text is the hot path).
+    /// For Han characters: which can open a GBK run (their GBK bytes are a
+    /// UTF-8 lead and continuation).
     gate_han: BmpSet,
-    /// Three-byte characters that can start a match: `gate_han`, and the
-    /// others with a lead or GBK/C1 flag in `gate_flags`.
+    /// The fast scan to the characters the exact check can start from:
+    /// `gate_han`, and the others with a lead or GBK/C1 flag in `gate_flags`.
     suspects: SuspectScan,
     /// GBK codes by character (empty when GBK repair is off).
     gbk_table: &'static [u16],
