@@ -111,6 +111,9 @@ pub fn gbk_mojibake_leads() -> &'static BmpSet {
     })
 }
 
+/// CJK Unified Ideographs, the block everyday Chinese text is written in.
+pub const CJK_UNIFIED: std::ops::RangeInclusive<u32> = 0x4E00..=0x9FFF;
+
 #[inline]
 pub fn is_han(c: char) -> bool {
     matches!(c as u32,

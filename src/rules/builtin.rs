@@ -165,11 +165,11 @@ impl RuleKind for HtmlEntities {
     }
 }
 
+/// Zero-width spaces and joiners, word joiner, BOM inside text.
+const INVISIBLE: [char; 5] = ['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'];
+
 fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
-    )
+    INVISIBLE.contains(&c)
 }
 
 fn is_pictographic(c: char) -> bool {
@@ -185,10 +185,7 @@ impl RuleKind for Invisible {
         use std::sync::OnceLock;
         static GATE: OnceLock<super::prefilter::Literals> = OnceLock::new();
         let gate = GATE.get_or_init(|| {
-            let lits: Vec<String> = ['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}']
-                .iter()
-                .map(|c| c.to_string())
-                .collect();
+            let lits: Vec<String> = INVISIBLE.iter().map(|c| c.to_string()).collect();
             super::prefilter::Literals::new(&lits).expect("literals")
         });
         let mut at = gate.positions(text);

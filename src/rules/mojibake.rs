@@ -6,7 +6,9 @@
 
 use super::suspects::SuspectScan;
 use super::{RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
-use crate::charclass::{common_simplified, gbk_mojibake_leads, is_cjk_punct, is_han, BmpSet};
+use crate::charclass::{
+    common_simplified, gbk_mojibake_leads, is_cjk_punct, is_han, BmpSet, CJK_UNIFIED,
+};
 use encoding_rs::Encoding;
 use std::sync::OnceLock;
 
@@ -951,7 +953,7 @@ impl Mojibake {
         // which the repair would not accept as Chinese anyway).
         let mut gate_han = BmpSet::empty();
         if !gbk_table.is_empty() {
-            for u in 0x4E00u32..=0x9FFF {
+            for u in CJK_UNIFIED {
                 let g = gbk_table[u as usize];
                 if matches!(g >> 8, 0xE2..=0xE9 | 0xEF) && matches!(g & 0xFF, 0x80..=0xBF) {
                     gate_han.insert(char::from_u32(u).expect("Han"));
@@ -964,7 +966,7 @@ impl Mojibake {
                 continue;
             };
             let f = gate_flags[u as usize];
-            if (0x4E00..=0x9FFF).contains(&u) {
+            if CJK_UNIFIED.contains(&u) {
                 if gate_han.contains(c) {
                     suspects.insert(c);
                 }
@@ -1068,25 +1070,24 @@ impl Mojibake {
             if c == '\u{FFFD}' {
                 return None;
             }
-            match st.gbk {
-                GbkRun::Lead if cont(hi) && matches!(lo, 0xE0..=0xEF) => {
-                    return Some(GateState {
-                        prev_leads: 0,
-                        gbk: GbkRun::NeedsTwo,
-                    })
-                }
+            let next = match st.gbk {
+                GbkRun::Lead if cont(hi) && matches!(lo, 0xE0..=0xEF) => GbkRun::NeedsTwo,
                 GbkRun::Lead if cont(hi) && matches!(lo, 0xC2..=0xDF | 0xF0..=0xF4) => {
-                    return Some(GateState {
-                        prev_leads: 0,
-                        gbk: GbkRun::NeedsOne,
-                    })
+                    GbkRun::NeedsOne
                 }
                 GbkRun::NeedsTwo if cont(hi) && cont(lo) => return None,
                 GbkRun::NeedsOne if cont(hi) => return None,
-                _ => {}
+                // the run ends here; the character is taken on its own below
+                _ => GbkRun::None,
+            };
+            if next != GbkRun::None {
+                return Some(GateState {
+                    prev_leads: 0,
+                    gbk: next,
+                });
             }
         }
-        if (0x4E00..=0x9FFF).contains(&u) {
+        if CJK_UNIFIED.contains(&u) {
             // No single-byte code page has Han characters.
             return Some(GateState {
                 prev_leads: 0,

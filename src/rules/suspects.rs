@@ -9,7 +9,7 @@
 //! eighteen), and only those are tested one by one. Elsewhere a portable loop
 //! tests two characters per step. Both give the same answer (a test checks).
 
-use crate::charclass::BmpSet;
+use crate::charclass::{BmpSet, CJK_UNIFIED};
 
 const HI: u64 = 0x8080_8080_8080_8080;
 
@@ -90,7 +90,7 @@ impl SuspectScan {
         match b.get(p + 3) {
             None => false,
             Some(&c) if c < 0x80 => c == b' ',
-            Some(&c) if c & 0xF0 == 0xE0 => !(0x4E00..=0x9FFF).contains(&code3(b, p + 3)),
+            Some(&c) if c & 0xF0 == 0xE0 => !CJK_UNIFIED.contains(&u32::from(code3(b, p + 3))),
             Some(_) => true,
         }
     }
