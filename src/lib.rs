@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod decode;
 pub mod discover;
+mod jsonstr;
 pub mod learn;
 pub mod pipeline;
 pub mod report;

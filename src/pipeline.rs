@@ -24,18 +24,38 @@ impl DocOutcome {
 
 pub struct Pipeline<'a> {
     pub set: &'a RuleSet,
+    /// By rule: make no report examples (the report has all it keeps).
+    skip_examples: &'a [bool],
 }
 
 impl<'a> Pipeline<'a> {
     pub fn new(set: &'a RuleSet) -> Self {
-        Pipeline { set }
+        Pipeline {
+            set,
+            skip_examples: &[],
+        }
+    }
+
+    /// The same pipeline, making no examples for the rules marked in `skip`
+    /// (indexed like the set's rules). Snippets cost time on every edit; a
+    /// stream whose report already holds the first few for a rule needs no more.
+    pub fn skipping_examples(set: &'a RuleSet, skip: &'a [bool]) -> Self {
+        Pipeline {
+            set,
+            skip_examples: skip,
+        }
     }
 
     /// Clean one document.
     pub fn clean<'t>(&self, text: &'t str) -> (Cow<'t, str>, DocOutcome) {
         let mut cur: Cow<'t, str> = Cow::Borrowed(text);
         let mut outcome = DocOutcome {
-            hits: vec![RuleHits::default(); self.set.rules.len()],
+            hits: (0..self.set.rules.len())
+                .map(|i| RuleHits {
+                    skip_examples: self.skip_examples.get(i).copied().unwrap_or(false),
+                    ..RuleHits::default()
+                })
+                .collect(),
             emptied: false,
         };
         for (rule, hits) in self.set.rules.iter().zip(outcome.hits.iter_mut()) {

@@ -6,7 +6,7 @@ use crate::decode::{decode, NotText};
 use crate::discover::WorkItem;
 use crate::pipeline::Pipeline;
 use crate::report::{DecodeLoss, ErrorEntry, Skipped, Tally, Warning};
-use crate::rules::RuleSet;
+use crate::rules::{hits::MAX_EXAMPLES, RuleSet};
 use rayon::prelude::*;
 use serde_json::value::RawValue;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -347,6 +347,7 @@ fn find_field<'a>(line: &'a str, name: &str) -> serde_json::Result<Option<&'a Ra
 /// Clean the text field of one JSONL line (without its newline), keeping every other byte.
 fn clean_jsonl_line(
     set: &RuleSet,
+    skip_examples: &[bool],
     body: &[u8],
     opts: &RunOptions,
     doc_path: &dyn Fn() -> String,
@@ -379,7 +380,7 @@ fn clean_jsonl_line(
             ))
         }
     };
-    let (cleaned, outcome) = Pipeline::new(set).clean(&text);
+    let (cleaned, outcome) = Pipeline::skipping_examples(set, skip_examples).clean(&text);
     let changed = cleaned.as_ref() != text.as_ref();
     if !changed {
         return LineResult {
@@ -402,7 +403,7 @@ fn clean_jsonl_line(
     let end = start + raw_text.get().len();
     let mut out = Vec::with_capacity(line.len() + 16);
     out.extend_from_slice(&line.as_bytes()[..start]);
-    serde_json::to_writer(&mut out, cleaned.as_ref()).expect("a string serialises");
+    crate::jsonstr::write_str(&mut out, &cleaned);
     out.extend_from_slice(&line.as_bytes()[end..]);
     out.push(b'\n');
     LineResult {
@@ -421,6 +422,18 @@ pub fn process_jsonl_stream(
     reader: &mut (dyn BufRead + Send),
     writer: &mut (dyn Write + Send),
     opts: &RunOptions,
+) -> std::io::Result<Tally> {
+    stream_batches(set, path, reader, writer, opts, JSONL_BATCH_BYTES)
+}
+
+/// [`process_jsonl_stream`] in batches of about `batch_bytes`.
+fn stream_batches(
+    set: &RuleSet,
+    path: &str,
+    reader: &mut (dyn BufRead + Send),
+    writer: &mut (dyn Write + Send),
+    opts: &RunOptions,
+    batch_bytes: usize,
 ) -> std::io::Result<Tally> {
     let n = set.rules.len();
     /// A cleaned batch on its way to the writer: the input, each line's body
@@ -453,22 +466,21 @@ pub fn process_jsonl_stream(
             loop {
                 let mut buf = free_rx.try_recv().unwrap_or_default();
                 buf.clear();
-                buf.reserve(JSONL_BATCH_BYTES + (1 << 16));
+                buf.reserve(batch_bytes + (1 << 16));
                 buf.extend_from_slice(&carry);
                 carry.clear();
                 let mut eof = false;
                 loop {
-                    if buf.len() >= JSONL_BATCH_BYTES && memchr::memrchr(b'\n', &buf).is_some() {
+                    if buf.len() >= batch_bytes && memchr::memrchr(b'\n', &buf).is_some() {
                         break;
                     }
-                    let chunk = reader.fill_buf()?;
-                    if chunk.is_empty() {
+                    // Straight into the batch: a buffered reader hands a large
+                    // read to its source without copying through its own buffer.
+                    let want = batch_bytes.saturating_sub(buf.len()).max(1 << 16);
+                    if (&mut *reader).take(want as u64).read_to_end(&mut buf)? == 0 {
                         eof = true;
                         break;
                     }
-                    let len = chunk.len();
-                    buf.extend_from_slice(chunk);
-                    reader.consume(len);
                 }
                 if !eof {
                     let i = memchr::memrchr(b'\n', &buf).expect("the batch ends on a newline");
@@ -504,10 +516,20 @@ pub fn process_jsonl_stream(
             let base = line_no;
             line_no += bodies.len() as u64;
             let doc_path = |i: usize| format!("{path}:{}", base + i as u64 + 1);
+            // The report keeps the first few examples of each rule in input
+            // order: once earlier batches supplied them, this one makes none.
+            let skip: Vec<bool> = (0..n)
+                .map(|i| {
+                    tally
+                        .rules
+                        .get(i)
+                        .is_some_and(|t| t.examples.len() >= MAX_EXAMPLES)
+                })
+                .collect();
             let results: Vec<LineResult> = bodies
                 .par_iter()
                 .enumerate()
-                .map(|(i, &(s, e))| clean_jsonl_line(set, &buf[s..e], opts, &|| doc_path(i)))
+                .map(|(i, &(s, e))| clean_jsonl_line(set, &skip, &buf[s..e], opts, &|| doc_path(i)))
                 .collect();
             let mut outs: Vec<Option<Vec<u8>>> = Vec::with_capacity(results.len());
             let mut stats = Vec::with_capacity(results.len());
@@ -685,5 +707,64 @@ pub fn documents_of(item: &WorkItem, opts: &RunOptions, f: &mut dyn FnMut(&str))
         if let Ok(d) = decode(&bytes, opts.encoding) {
             f(&d.text);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Timings;
+    use crate::rules::{build, load_sources, Selection};
+
+    /// Later batches make no examples for rules that already have theirs; the
+    /// output and the whole report are the same as with one batch.
+    #[test]
+    fn small_batches_give_the_same_output_and_report() {
+        let set = build(&load_sources(&[], true).unwrap(), &Selection::default()).unwrap();
+        let opts = RunOptions {
+            output: Output::Dir(PathBuf::from("unused")),
+            text_field: "text".into(),
+            encoding: None,
+            force_jsonl: true,
+        };
+        let mut input = String::new();
+        for i in 0..300 {
+            let text = match i % 3 {
+                0 => format!("第{i}段&amp;庭院%2B，深入学习D的二十大精神"),
+                1 => format!("第{i}段，每日上##paidbegin##门入户"),
+                _ => format!("第{i}段，没有噪声的正文。"),
+            };
+            input.push_str(&serde_json::json!({ "id": i, "text": text }).to_string());
+            input.push('\n');
+        }
+        let run = |batch: usize| {
+            let mut out = Vec::new();
+            let tally = stream_batches(
+                &set,
+                "in.jsonl",
+                &mut BufReader::with_capacity(64, input.as_bytes()),
+                &mut out,
+                &opts,
+                batch,
+            )
+            .unwrap();
+            let report = tally.into_report(&set, Timings::default());
+            (out, serde_json::to_value(report).unwrap())
+        };
+        let (one_out, one_report) = run(8 << 20);
+        let (many_out, many_report) = run(200);
+        assert_eq!(one_out, many_out);
+        assert_eq!(one_report, many_report);
+        // the examples are the first documents' edits
+        let examples = one_report["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == "escape.html-entities")
+            .unwrap()["examples"]
+            .clone();
+        assert_eq!(examples.as_array().unwrap().len(), MAX_EXAMPLES);
+        assert_eq!(examples[0]["path"], "in.jsonl:1");
+        assert_eq!(examples[2]["path"], "in.jsonl:7");
     }
 }

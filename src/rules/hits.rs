@@ -23,6 +23,8 @@ pub struct RuleHits {
     pub track_lines: bool,
     /// Things worth a look that the rule did not change: (line, token, context).
     pub findings: Vec<(usize, String, String)>,
+    /// The report already holds all the examples it keeps for this rule: make none.
+    pub skip_examples: bool,
 }
 
 impl RuleHits {
@@ -35,7 +37,7 @@ impl RuleHits {
             self.lines
                 .push(memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count() + 1);
         }
-        if self.examples.len() < MAX_EXAMPLES {
+        if !self.skip_examples && self.examples.len() < MAX_EXAMPLES {
             let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
             let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
             let left = tail_chars(&text[line_start..start], CONTEXT_CHARS);

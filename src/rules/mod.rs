@@ -242,6 +242,7 @@ impl Rule {
                 // Matches are counted with where they stand; the text is left as it was.
                 let mut probe = RuleHits {
                     track_lines: true,
+                    skip_examples: hits.skip_examples,
                     ..RuleHits::default()
                 };
                 self.imp.apply(text, &mut probe);

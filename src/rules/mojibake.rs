@@ -27,7 +27,9 @@ struct Codec {
 impl Codec {
     /// Could this codec's mojibake be on the line? Single-byte codecs need a
     /// lead character followed by a continuation character (curly quotes alone,
-    /// MacRoman lead bytes, are everyday Chinese punctuation).
+    /// MacRoman lead bytes, are everyday Chinese punctuation). The pipeline
+    /// asks all codecs at once ([`applicable`]); this is the reference.
+    #[cfg(test)]
     fn may_apply(&self, line: &str) -> bool {
         if self.double_byte {
             return line.chars().any(|c| self.leads.contains(c));
@@ -834,6 +836,51 @@ fn fix_c1(line: &str) -> Option<String> {
     changed.then_some(out)
 }
 
+/// Per BMP character, what it is to each codec of [`codecs`]: bit 0 a GBK
+/// lead; bit `i` (1–7) a lead of single-byte codec `i`; bit `8 + i` a
+/// continuation of it (U+FFFD, a lost byte, continues every one of them).
+fn codec_flags() -> &'static [u16] {
+    static F: OnceLock<Vec<u16>> = OnceLock::new();
+    F.get_or_init(|| {
+        let cs = codecs();
+        assert!(cs.len() <= 8 && cs[0].double_byte && cs[1..].iter().all(|c| !c.double_byte));
+        let mut f = vec![0u16; 0x10000];
+        for (u, flags) in f.iter_mut().enumerate() {
+            let Some(c) = char::from_u32(u as u32) else {
+                continue;
+            };
+            if cs[0].leads.contains(c) {
+                *flags |= 1;
+            }
+            for (i, codec) in cs.iter().enumerate().skip(1) {
+                if codec.leads.contains(c) {
+                    *flags |= 1 << i;
+                }
+                if codec.conts.contains(c)
+                    || c == '\u{FFFD}'
+                    || (c == ' ' && codec.name == "windows-1252")
+                {
+                    *flags |= 1 << (8 + i);
+                }
+            }
+        }
+        f
+    })
+}
+
+/// The codecs whose mojibake could be on the line (bit `i`: `codecs()[i]`),
+/// in one pass: [`Codec::may_apply`] for all of them.
+fn applicable(line: &str) -> u16 {
+    let flags = codec_flags();
+    let (mut mask, mut prev_leads) = (0u16, 0u16);
+    for c in line.chars() {
+        let f = flags.get(c as usize).copied().unwrap_or(0);
+        mask |= (f & 1) | (prev_leads & (f >> 8));
+        prev_leads = f & 0xFE;
+    }
+    mask
+}
+
 /// Repair one line: the best codec each round, up to three rounds (double mojibake).
 pub fn repair_line(line: &str, enabled: &[usize]) -> Option<String> {
     if line.is_ascii() {
@@ -846,8 +893,9 @@ pub fn repair_line(line: &str, enabled: &[usize]) -> Option<String> {
         // The codec that shortens the line most: the most bytes re-decoded.
         let len = cur.chars().count();
         let mut best: Option<(String, usize)> = None;
+        let may = applicable(&cur);
         for &i in enabled {
-            if !cs[i].may_apply(&cur) {
+            if may & (1 << i) == 0 {
                 continue;
             }
             if let Some((s, _)) = repair_with(&cur, &cs[i]) {
@@ -1214,6 +1262,28 @@ mod tests {
                 let want = exact(&s);
                 prop_assert_eq!(m.first_match(&s, 0).is_some(), want, "{:?}", s);
                 prop_assert_eq!(portable.first_match(&s, 0).is_some(), want, "{:?}", s);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    /// The one-pass flags say, for every codec, what its own check says.
+    #[test]
+    fn applicable_agrees_with_each_codec() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+        // characters that are leads or continuations of some codec, and others
+        let pool: Vec<char> = "党员鍏氬憳锛銆涓—…·×éèÃÂÐÑ©¸“”‘’\u{85}\u{a0}\u{fffd}😍Ωπ┬╗ ÿ€a1，。"
+            .chars()
+            .collect();
+        let mut runner = TestRunner::new(Config::with_cases(3000));
+        runner
+            .run(&proptest::collection::vec(0..pool.len(), 0..12), |idx| {
+                let s: String = idx.into_iter().map(|i| pool[i]).collect();
+                let mask = applicable(&s);
+                for (i, c) in codecs().iter().enumerate() {
+                    prop_assert_eq!(mask & (1 << i) != 0, c.may_apply(&s), "{} {:?}", c.name, s);
+                }
                 Ok(())
             })
             .unwrap();
