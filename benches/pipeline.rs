@@ -6,12 +6,27 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use docclean::rules::{build, load_sources, RuleHits, Selection};
 use docclean::Pipeline;
 
-const PARAGRAPHS: &[&str] = &[
-    "　　一年来，在区委、区政府的正确领导下，中共揭东区中德工委坚持以新时代中国特色社会主义思想为指导，围绕学习宣传贯彻党的二十大精神这条主线，广泛践行社会主义核心价值观，加强文明培育、深化文明实践、推动文明创建，着力提高全社会文明程度。",
-    "一是开展重污染天气消除攻坚行动。持续开展重污染天气应急减排清单编制工作，对39个重点行业开展重污染天气重点行业绩效分级，实施差异化减排。完成1家36.5蒸吨燃煤锅炉超低排放改造，PM2.5平均浓度为24.9微克/立方米。",
-    "二、存在的主要问题",
-    "构建和谐劳动关系。畅通投诉渠道，细化欠薪案件现场处置流程，妥善解决欠薪问题。受理劳动争议案件202件，调解率达60%以上，时效内结案率达到100%。",
-];
+/// Paragraphs of the bundled samples' clean reports: real prose, with its
+/// quotes, numbers and punctuation.
+fn paragraphs() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/expected/reports");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("samples/expected/reports")
+        .map(|e| e.expect("a directory entry").path())
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("a sample report");
+        out.extend(
+            text.lines()
+                .filter(|l| l.chars().count() > 40)
+                .map(str::to_owned),
+        );
+    }
+    assert!(out.len() > 20, "too few sample paragraphs");
+    out
+}
 
 const NOISE: &[&str] = &[
     "围绕学习宣传贯彻D的二十大精神，指导各D支部制定学习计划，为各D支部及D员干部发放理论著作。",
@@ -21,11 +36,11 @@ const NOISE: &[&str] = &[
     "【某某素材库】——每天更新材料1000多篇内部高质量素材，会员群+网盘群同步每日更新，有意加入请联系：1 4367，：9 649564",
 ];
 
-fn corpus(noisy: bool, bytes: usize) -> String {
+fn corpus(paragraphs: &[String], start: usize, noisy: bool, bytes: usize) -> String {
     let mut s = String::new();
     let mut i = 0;
     while s.len() < bytes {
-        s.push_str(PARAGRAPHS[i % PARAGRAPHS.len()]);
+        s.push_str(&paragraphs[(start + i) % paragraphs.len()]);
         s.push('\n');
         if noisy && i % 2 == 0 {
             s.push_str(NOISE[(i / 2) % NOISE.len()]);
@@ -49,8 +64,13 @@ fn bench(c: &mut Criterion) {
     )
     .unwrap();
     // documents of about 8 KB, as in the dumps
-    let clean: Vec<String> = (0..64).map(|_| corpus(false, 8 << 10)).collect();
-    let noisy: Vec<String> = (0..64).map(|_| corpus(true, 8 << 10)).collect();
+    let paras = paragraphs();
+    let clean: Vec<String> = (0..64)
+        .map(|k| corpus(&paras, 7 * k, false, 8 << 10))
+        .collect();
+    let noisy: Vec<String> = (0..64)
+        .map(|k| corpus(&paras, 7 * k, true, 8 << 10))
+        .collect();
     for (name, docs) in [("clean", &clean), ("noisy", &noisy)] {
         let total: usize = docs.iter().map(|d| d.len()).sum();
         let mut g = c.benchmark_group(format!("pipeline/{name}"));

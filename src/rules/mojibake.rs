@@ -1009,11 +1009,20 @@ impl Mojibake {
             }
         }
         let (mut suspects, mut lead_only) = (BmpSet::empty(), BmpSet::empty());
-        for u in 0x800u32..0x10000 {
+        // What may follow a lead of a single-byte codec in a match: outside the
+        // Han block, a continuation of some codec, or what matches on its own.
+        let mut after_lead = BmpSet::empty();
+        for u in 0x80u32..0x10000 {
             let Some(c) = char::from_u32(u) else {
                 continue;
             };
             let f = gate_flags[u as usize];
+            if !CJK_UNIFIED.contains(&u) && f & (GATE_SINGLE | 0xFF00) != 0 {
+                after_lead.insert(c);
+            }
+            if u < 0x800 {
+                continue;
+            }
             if CJK_UNIFIED.contains(&u) {
                 if gate_han.contains(c) {
                     suspects.insert(c);
@@ -1029,7 +1038,7 @@ impl Mojibake {
             enabled,
             gate_flags,
             gate_han,
-            suspects: SuspectScan::new(suspects, lead_only),
+            suspects: SuspectScan::new(suspects, lead_only, after_lead),
             gbk_table,
         })
     }
