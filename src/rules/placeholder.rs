@@ -5,13 +5,12 @@
 
 use super::{required, RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
 use crate::charclass::is_latin_wordish;
-use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 use toml::Spanned;
 
 pub struct Placeholder {
     gate: super::prefilter::Literals,
-    tokens: AhoCorasick,
+    tokens: super::prefilter::LeftmostLongest,
     replacement: String,
     strong: Option<Regex>,
     evidence: Option<Regex>,
@@ -95,10 +94,7 @@ impl Placeholder {
         Ok(Placeholder {
             gate: super::prefilter::Literals::new(tokens)
                 .map_err(|e| src.error_at(spec.id.span(), e))?,
-            tokens: AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(tokens)
-                .map_err(|e| src.error_at(spec.id.span(), e.to_string()))?,
+            tokens: super::prefilter::LeftmostLongest::new(tokens),
             replacement,
             strong: combine(&spec.strong, &token_alt, src)?,
             evidence: combine(&spec.evidence, &token_alt, src)?,
@@ -190,8 +186,8 @@ impl RuleKind for Placeholder {
         }
         let candidates: Vec<(usize, usize)> = self
             .tokens
-            .find_iter(text)
-            .map(|m| (m.start(), m.end()))
+            .find_all(text)
+            .into_iter()
             .filter(|&(s, e)| self.stands_alone(text, s, e))
             .collect();
         if candidates.is_empty() {

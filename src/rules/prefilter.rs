@@ -49,6 +49,53 @@ impl Literals {
     }
 }
 
+/// Non-overlapping occurrences of a few literals, leftmost first, the longest
+/// where several start at one place (aho-corasick's leftmost-longest), found
+/// with memchr's memmem. aho-corasick's own prefilter may pick a byte such as
+/// 0xEF for `ＡＡＡ`: the lead of all fullwidth punctuation, which stops it
+/// every few bytes of Chinese text.
+pub struct LeftmostLongest {
+    finders: Vec<Finder<'static>>,
+}
+
+impl LeftmostLongest {
+    /// `lits` are non-empty.
+    pub fn new(lits: &[String]) -> Self {
+        LeftmostLongest {
+            finders: lits
+                .iter()
+                .map(|l| Finder::new(l.as_bytes()).into_owned())
+                .collect(),
+        }
+    }
+
+    /// `(start, end)` of each occurrence, in order.
+    pub fn find_all(&self, text: &str) -> Vec<(usize, usize)> {
+        let b = text.as_bytes();
+        let mut all: Vec<(usize, usize)> = Vec::new();
+        for f in &self.finders {
+            // every occurrence, overlapping ones too: which are kept depends
+            // on the other literals
+            let n = f.needle().len();
+            let mut at = 0;
+            while let Some(k) = f.find(&b[at..]) {
+                all.push((at + k, at + k + n));
+                at += k + 1;
+            }
+        }
+        all.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)));
+        let mut out = Vec::new();
+        let mut end = 0;
+        for (s, e) in all {
+            if s >= end {
+                out.push((s, e));
+                end = e;
+            }
+        }
+        out
+    }
+}
+
 /// Indices of the lines (given their start offsets, sorted) that hold any of `positions`.
 pub fn lines_at(starts: &[usize], positions: &[usize]) -> Vec<usize> {
     let mut v: Vec<usize> = positions
@@ -63,6 +110,24 @@ pub fn lines_at(starts: &[usize], positions: &[usize]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The same matches as aho-corasick's leftmost-longest search.
+        #[test]
+        fn leftmost_longest_agrees_with_aho_corasick(
+            lits in proptest::collection::vec("[AＡD党]{1,3}", 1..4),
+            text in "[AＡD党a ]{0,40}",
+        ) {
+            let ac = AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(&lits)
+                .unwrap();
+            let want: Vec<(usize, usize)> = ac.find_iter(&text).map(|m| (m.start(), m.end())).collect();
+            prop_assert_eq!(LeftmostLongest::new(&lits).find_all(&text), want);
+        }
+    }
 
     #[test]
     fn few_and_many_agree() {
