@@ -923,8 +923,9 @@ pub fn repair_line(line: &str, enabled: &[usize]) -> Option<String> {
 pub struct Mojibake {
     enabled: Vec<usize>,
     /// The exact check ([`Self::step`]), per BMP character: bit 16 = GBK lead
-    /// or C1 control; bits 0–7 = lead character of single-byte codec k;
-    /// bits 8–15 = its continuation character.
+    /// or C1 control; bit `i` = lead character of single-byte codec
+    /// `codecs()[i]`, bit `8 + i` = its continuation character (enabled
+    /// codecs only; [`codec_flags`]).
     gate_flags: Box<[u32]>,
     /// For Han characters: which can open a GBK run (their GBK bytes are a
     /// UTF-8 lead and continuation).
@@ -966,30 +967,27 @@ impl Mojibake {
                 v
             }
         };
-        let mut gate_flags = vec![0u32; 0x10000].into_boxed_slice();
-        for (k, &i) in enabled.iter().enumerate() {
-            let codec = &cs[i];
-            for (u, f) in gate_flags.iter_mut().enumerate() {
-                let Some(c) = char::from_u32(u as u32) else {
-                    continue;
-                };
-                if codec.double_byte {
-                    if codec.leads.contains(c) {
-                        *f |= GATE_SINGLE;
-                    }
-                } else if k < 8 {
-                    if codec.leads.contains(c) {
-                        *f |= 1 << k;
-                    }
-                    if codec.conts.contains(c) || c == '\u{FFFD}' {
-                        *f |= 1 << (8 + k);
-                    }
+        // The enabled codecs' bits of `codec_flags`: single-byte leads and
+        // continuations as they are, a GBK lead (or a C1 control) as GATE_SINGLE.
+        let single = enabled
+            .iter()
+            .filter(|&&i| !cs[i].double_byte)
+            .fold(0u16, |m, &i| m | 1 << i);
+        let gbk = enabled.iter().any(|&i| cs[i].double_byte);
+        let gate_flags: Box<[u32]> = codec_flags()
+            .iter()
+            .enumerate()
+            .map(|(u, &f)| {
+                if u < 0x80 {
+                    return 0; // ASCII is taken before the flags are read
                 }
-            }
-        }
-        for u in 0x80usize..=0x9F {
-            gate_flags[u] |= GATE_SINGLE;
-        }
+                let mut g = u32::from(f & (single | single << 8));
+                if (gbk && f & 1 != 0) || (0x80..=0x9F).contains(&u) {
+                    g |= GATE_SINGLE;
+                }
+                g
+            })
+            .collect();
         let gbk_table: &'static [u16] = enabled
             .iter()
             .map(|&i| &cs[i])
