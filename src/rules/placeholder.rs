@@ -9,7 +9,6 @@ use regex::Regex;
 use toml::Spanned;
 
 pub struct Placeholder {
-    gate: super::prefilter::Literals,
     tokens: super::prefilter::LeftmostLongest,
     replacement: String,
     strong: Option<Regex>,
@@ -92,8 +91,6 @@ impl Placeholder {
             }
         };
         Ok(Placeholder {
-            gate: super::prefilter::Literals::new(tokens)
-                .map_err(|e| src.error_at(spec.id.span(), e))?,
             tokens: super::prefilter::LeftmostLongest::new(tokens),
             replacement,
             strong: combine(&spec.strong, &token_alt, src)?,
@@ -181,9 +178,7 @@ impl Placeholder {
 
 impl RuleKind for Placeholder {
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
-        if !self.gate.is_match(text) {
-            return None;
-        }
+        // (the token finders are the prefilter: a text without tokens is read once per token)
         let candidates: Vec<(usize, usize)> = self
             .tokens
             .find_all(text)
