@@ -470,17 +470,22 @@ fn stream_batches(
                 buf.extend_from_slice(&carry);
                 carry.clear();
                 let mut eof = false;
+                // (the carried tail holds no newline; each read is searched once,
+                // so a line of any length is read in linear time)
+                let mut has_newline = false;
                 loop {
-                    if buf.len() >= batch_bytes && memchr::memrchr(b'\n', &buf).is_some() {
+                    if buf.len() >= batch_bytes && has_newline {
                         break;
                     }
                     // Straight into the batch: a buffered reader hands a large
                     // read to its source without copying through its own buffer.
-                    let want = batch_bytes.saturating_sub(buf.len()).max(1 << 16);
+                    let want = batch_bytes.saturating_sub(buf.len()).max(1 << 20);
+                    let before = buf.len();
                     if (&mut *reader).take(want as u64).read_to_end(&mut buf)? == 0 {
                         eof = true;
                         break;
                     }
+                    has_newline = has_newline || memchr::memchr(b'\n', &buf[before..]).is_some();
                 }
                 if !eof {
                     let i = memchr::memrchr(b'\n', &buf).expect("the batch ends on a newline");
@@ -737,6 +742,10 @@ mod tests {
             input.push_str(&serde_json::json!({ "id": i, "text": text }).to_string());
             input.push('\n');
         }
+        // a document longer than a batch, read over many reads
+        let long = "深入学习贯彻D的二十大精神，庭院%2B。".repeat(400);
+        input.push_str(&serde_json::json!({ "id": "long", "text": long }).to_string());
+        input.push('\n');
         let run = |batch: usize| {
             let mut out = Vec::new();
             let tally = stream_batches(
@@ -754,6 +763,8 @@ mod tests {
         let (one_out, one_report) = run(8 << 20);
         let (many_out, many_report) = run(200);
         assert_eq!(one_out, many_out);
+        let cleaned_long = "深入学习贯彻党的二十大精神，庭院+。".repeat(400);
+        assert!(String::from_utf8(many_out).unwrap().contains(&cleaned_long));
         assert_eq!(one_report, many_report);
         // the examples are the first documents' edits
         let examples = one_report["rules"]
