@@ -226,8 +226,8 @@ mod avx512 {
     const PAIRS: [usize; 5] = [1, 2, 3, 4, 7];
 
     /// Bit `k` set: byte `k` of `block` (66 bytes: 64 and two to look ahead)
-    /// leads a two- or four-byte character, or a three-byte one whose group in
-    /// `groups` holds a member (or whose lead is not in [`PAIRS`]).
+    /// leads a two- or four-byte character, or a three-byte one whose bucket
+    /// in `groups` holds a member (or whose lead is not in [`PAIRS`]).
     ///
     /// # Safety
     /// The CPU must have AVX-512 F, BW and VBMI.
