@@ -14,14 +14,14 @@ use docclean::rules::{self, RuleSet, RuleSource};
 use docclean::run::{self, Output, RunOptions};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-
-// Cleaning allocates and frees many short strings on every thread.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
+
+// Cleaning allocates and frees many short strings on every thread.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

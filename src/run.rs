@@ -35,6 +35,9 @@ pub struct RunOptions {
 
 /// Lines of a JSONL shard cleaned together, in parallel, before writing.
 const JSONL_BATCH_BYTES: usize = 8 << 20;
+/// The least a JSONL batch reads at a time (a line longer than a batch is
+/// read in pieces of this size).
+const JSONL_MIN_READ: usize = 1 << 20;
 
 /// How a shard is compressed, by its name; the output keeps the same compression.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -346,8 +349,7 @@ fn find_field<'a>(line: &'a str, name: &str) -> serde_json::Result<Option<&'a Ra
 
 /// Clean the text field of one JSONL line (without its newline), keeping every other byte.
 fn clean_jsonl_line(
-    set: &RuleSet,
-    skip_examples: &[bool],
+    pipeline: &Pipeline,
     body: &[u8],
     opts: &RunOptions,
     doc_path: &dyn Fn() -> String,
@@ -380,7 +382,7 @@ fn clean_jsonl_line(
             ))
         }
     };
-    let (cleaned, outcome) = Pipeline::skipping_examples(set, skip_examples).clean(&text);
+    let (cleaned, outcome) = pipeline.clean(&text);
     let changed = cleaned.as_ref() != text.as_ref();
     if !changed {
         return LineResult {
@@ -389,7 +391,10 @@ fn clean_jsonl_line(
         };
     }
     if let Output::Check { diff } = &opts.output {
-        let mut entry: Vec<String> = outcome.changed_rules(set).map(str::to_owned).collect();
+        let mut entry: Vec<String> = outcome
+            .changed_rules(pipeline.set)
+            .map(str::to_owned)
+            .collect();
         if *diff {
             entry.push(unified_diff(&doc_path(), &text, &cleaned));
         }
@@ -466,7 +471,7 @@ fn stream_batches(
             loop {
                 let mut buf = free_rx.try_recv().unwrap_or_default();
                 buf.clear();
-                buf.reserve(batch_bytes + (1 << 16));
+                buf.reserve(batch_bytes + JSONL_MIN_READ);
                 buf.extend_from_slice(&carry);
                 carry.clear();
                 let mut eof = false;
@@ -479,7 +484,7 @@ fn stream_batches(
                     }
                     // Straight into the batch: a buffered reader hands a large
                     // read to its source without copying through its own buffer.
-                    let want = batch_bytes.saturating_sub(buf.len()).max(1 << 20);
+                    let want = batch_bytes.saturating_sub(buf.len()).max(JSONL_MIN_READ);
                     let before = buf.len();
                     if (&mut *reader).take(want as u64).read_to_end(&mut buf)? == 0 {
                         eof = true;
@@ -531,10 +536,11 @@ fn stream_batches(
                         .is_some_and(|t| t.examples.len() >= MAX_EXAMPLES)
                 })
                 .collect();
+            let pipeline = Pipeline::skipping_examples(set, &skip);
             let results: Vec<LineResult> = bodies
                 .par_iter()
                 .enumerate()
-                .map(|(i, &(s, e))| clean_jsonl_line(set, &skip, &buf[s..e], opts, &|| doc_path(i)))
+                .map(|(i, &(s, e))| clean_jsonl_line(&pipeline, &buf[s..e], opts, &|| doc_path(i)))
                 .collect();
             let mut outs: Vec<Option<Vec<u8>>> = Vec::with_capacity(results.len());
             let mut stats = Vec::with_capacity(results.len());
