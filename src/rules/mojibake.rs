@@ -945,14 +945,22 @@ impl Mojibake {
             Some(names) => {
                 let mut v = Vec::new();
                 for n in names {
-                    let enc = Encoding::for_label(n.as_bytes()).ok_or_else(|| {
-                        src.error_at(spec.id.span(), format!("unknown encoding `{n}` in `from`"))
-                    })?;
-                    let name = if enc == encoding_rs::GB18030 {
-                        "GBK"
-                    } else {
-                        enc.name()
-                    };
+                    // IBM437 is no WHATWG encoding: encoding_rs has no label for it
+                    let name =
+                        if ["ibm437", "cp437", "437"].contains(&n.to_ascii_lowercase().as_str()) {
+                            "IBM437"
+                        } else {
+                            match Encoding::for_label(n.as_bytes()) {
+                                Some(enc) if enc == encoding_rs::GB18030 => "GBK",
+                                Some(enc) => enc.name(),
+                                None => {
+                                    return Err(src.error_at(
+                                        spec.id.span(),
+                                        format!("unknown encoding `{n}` in `from`"),
+                                    ))
+                                }
+                            }
+                        };
                     let i = cs.iter().position(|c| c.name == name).ok_or_else(|| {
                         src.error_at(
                             spec.id.span(),
@@ -1228,6 +1236,45 @@ mod tests {
         assert_eq!(fix("Hi guys í\u{a0}½í¸\u{8d}"), "Hi guys 😍");
         // 素 = E7 B4 A0: an NBSP as the last byte of a three-byte sequence
         assert_eq!(fix("è¡¥å……ç»´ç”Ÿç´\u{a0}Dæ»´å‰‚ã€‚"), "补充维生素D滴剂。");
+    }
+
+    /// `from` takes encoding labels, IBM437's included, and names what it
+    /// cannot repair.
+    #[test]
+    fn from_takes_labels() {
+        let compile = |from: &str| {
+            let text = format!(
+                "id = \"m\"\nkind = \"mojibake\"\nstage = \"mojibake\"\ndescription = \"d\"\nfrom = {from}\n"
+            );
+            let spec: RuleSpec = toml::from_str(&text).unwrap();
+            let src = RuleSource {
+                path: "test.toml".into(),
+                text,
+            };
+            Mojibake::compile(&spec, &src)
+        };
+        let names = |from: &str| -> Vec<&str> {
+            let m = compile(from).unwrap_or_else(|e| panic!("{from}: {e}"));
+            m.enabled.iter().map(|&i| codecs()[i].name).collect()
+        };
+        assert_eq!(
+            names(r#"["cp437", "GB18030", "latin1"]"#),
+            ["IBM437", "GBK", "windows-1252"]
+        );
+        assert_eq!(names(r#"["IBM437"]"#), ["IBM437"]);
+        let err = compile(r#"["big5"]"#)
+            .err()
+            .expect("Big5 is not repaired")
+            .to_string();
+        assert!(
+            err.contains("does not support `big5`") && err.contains("IBM437"),
+            "{err}"
+        );
+        let err = compile(r#"["klingon"]"#)
+            .err()
+            .expect("no such encoding")
+            .to_string();
+        assert!(err.contains("unknown encoding `klingon`"), "{err}");
     }
 
     /// The word-at-a-time gate says exactly what the per-character check over

@@ -3,28 +3,68 @@
 //! (Han, CJK punctuation), and only a few hundred of them can start a match,
 //! so the scan tests each three-byte character against a 64 Ki-bit set.
 //!
-//! With AVX-512 VBMI the test runs on 64 bytes at once: a table lookup by a
-//! character's first two bytes and the bucket of its third ([`BUCKET`]) finds
-//! the characters whose bucket holds a member (about one Han character in
-//! eighty), and only those are tested one by one. Elsewhere a portable loop
-//! tests two characters per step. Both give the same answer (a test checks).
+//! With AVX-512 (VBMI and BITALG) the test runs on 64 bytes at once. Each lead
+//! byte under which the set has members gets a table of its own ([`Tables`]):
+//! by a character's second byte, eight bits, one per bucket of its third byte
+//! ([`BUCKETS`]). The characters whose bucket holds a member (about one Han
+//! character in 170) are tested one by one. Elsewhere a portable loop tests
+//! two characters per step. Both give the same answer (a test checks).
 
 use crate::charclass::BmpSet;
 
 const HI: u64 = 0x8080_8080_8080_8080;
 
-/// The bucket (0–7) of a three-byte character by the low six bits of its last
-/// byte. Neighbouring code points (bits 3–5) would put a rare mojibake starter
-/// beside common characters: 5.5 % of the Han characters in Chinese text
-/// would be tested one by one. This fold, fitted to general character
-/// frequencies (`scripts/bucket_map.py`, jieba's word list), leaves about
-/// 1.2 % of them (measured on the seed dump and the eval corpus too).
-const BUCKET: [u8; 64] = [
-    0, 6, 6, 7, 0, 0, 7, 7, 1, 1, 0, 6, 1, 7, 0, 3, //
-    5, 7, 3, 2, 5, 0, 0, 4, 3, 7, 3, 5, 7, 3, 3, 3, //
-    5, 4, 4, 4, 4, 6, 4, 7, 4, 1, 7, 5, 6, 2, 5, 5, //
-    2, 1, 4, 1, 2, 0, 5, 0, 6, 1, 0, 2, 7, 7, 2, 7, //
+/// How the SIMD scan folds the low six bits of a three-byte character's last
+/// byte into eight buckets: one fold for the tables of even groups, one for
+/// odd ([`Tables`]). Neighbouring code points (bits 3-5) would put a rare
+/// mojibake starter beside common characters: 5.1 % of the Han characters in
+/// Chinese text would be tested one by one. These folds, fitted to general
+/// character frequencies (`scripts/bucket_map.py`, jieba's word list), leave
+/// about 0.6 % of them (measured on the seed dump and the eval corpus too).
+const BUCKETS: [[u8; 64]; 2] = [
+    [
+        4, 1, 1, 1, 0, 2, 0, 3, 3, 2, 3, 1, 5, 3, 1, 3, //
+        7, 0, 2, 0, 7, 7, 0, 2, 6, 3, 6, 6, 3, 3, 2, 3, //
+        2, 5, 3, 3, 4, 4, 4, 3, 5, 0, 5, 6, 2, 6, 6, 7, //
+        6, 2, 2, 3, 5, 4, 2, 5, 0, 5, 2, 5, 0, 5, 6, 0, //
+    ],
+    [
+        6, 5, 0, 7, 6, 0, 5, 3, 1, 2, 0, 2, 1, 1, 6, 7, //
+        0, 4, 1, 3, 4, 2, 7, 2, 6, 0, 3, 7, 7, 5, 3, 0, //
+        4, 7, 6, 4, 0, 7, 2, 4, 0, 2, 5, 4, 6, 7, 0, 7, //
+        4, 5, 2, 1, 5, 0, 0, 6, 0, 0, 2, 7, 7, 5, 7, 7, //
+    ],
 ];
+
+/// Tables of the SIMD scan. Lead bytes are indexed by their low six bits,
+/// which tell the leads (C0–F7) apart.
+#[repr(C, align(64))]
+struct Tables {
+    /// Group `k`, by a character's second byte (low six bits): bit `b` says
+    /// whether a member's third byte falls in bucket `b` (fold `k & 1`).
+    groups: [[u8; 64]; GROUPS],
+    /// `1 << BUCKETS[f][k]`.
+    bucket_bits: [[u8; 64]; 2],
+    /// By lead: the table index's high bits for its group `k` (bit 6: `k & 1`,
+    /// bit 7: `k` in 2–3), and bit 5: `k` in 4–5.
+    lead_group: [u8; 64],
+    /// Leads whose characters are all candidates: two- and four-byte
+    /// characters, and three-byte leads left without a group.
+    always: u64,
+    /// Leads with a group whose members may start a match before anything.
+    grouped: u64,
+    /// Leads with a group of `lead_only` members only: candidates only before
+    /// a lead of `next_ok`.
+    grouped_lead_only: u64,
+    /// The lead bytes of `after_lead` characters, and the space.
+    next_ok: u64,
+}
+
+/// Six tables: three two-table lookups. Group 5 holds the leads whose
+/// members are all lead-only (`“ ”` and the like, E2); groups 0–4 the others
+/// (Han, E5–E9), one lead each.
+const GROUPS: usize = 6;
+const LEAD_ONLY_GROUP: usize = 5;
 
 pub struct SuspectScan {
     /// Three-byte characters that can start a match.
@@ -36,33 +76,66 @@ pub struct SuspectScan {
     /// What may follow a lead character in a match (continuation characters,
     /// never Han or CJK punctuation: `”，` is everyday Chinese).
     after_lead: BmpSet,
-    /// By lead byte's low nibble, then first continuation's low six bits: bit
-    /// `g` says whether a member's third byte falls in bucket `g` ([`BUCKET`]).
-    groups: Box<[[u8; 64]; 16]>,
-    /// `1 << BUCKET[k]`, a table for the SIMD lookup.
-    bucket_bits: [u8; 64],
+    tables: Box<Tables>,
     simd: bool,
 }
 
 impl SuspectScan {
     pub fn new(set: BmpSet, lead_only: BmpSet, after_lead: BmpSet) -> Self {
-        let mut groups = Box::new([[0u8; 64]; 16]);
-        for nibble in 0..16u16 {
-            for first in 0..64u16 {
-                for third in 0..64u16 {
-                    if set.contains_bmp((nibble << 12) | (first << 6) | third) {
-                        let n = nibble as usize;
-                        groups[n][first as usize] |= 1 << BUCKET[third as usize];
-                    }
-                }
+        let mut t = Box::new(Tables {
+            groups: [[0; 64]; GROUPS],
+            bucket_bits: BUCKETS.map(|f| f.map(|b| 1 << b)),
+            lead_group: [0; 64],
+            // two-byte leads C0–DF and four-byte leads F0–F7
+            always: 0xFFFF_FFFF | 0xFF << 0x30,
+            grouped: 0,
+            grouped_lead_only: 0,
+            next_ok: 1 << (b' ' & 63),
+        });
+        let mut next_group = 0;
+        for lead in 0xE0u16..=0xEF {
+            let base = (lead & 0x0F) << 12;
+            let members: Vec<u16> = (base..=base | 0x0FFF)
+                .filter(|&u| set.contains_bmp(u))
+                .collect();
+            if members.is_empty() {
+                continue;
+            }
+            let bit = 1u64 << (lead & 63);
+            let k = if members.iter().all(|&u| lead_only.contains_bmp(u)) {
+                t.grouped_lead_only |= bit;
+                LEAD_ONLY_GROUP
+            } else if next_group < LEAD_ONLY_GROUP {
+                t.grouped |= bit;
+                next_group += 1;
+                next_group - 1
+            } else {
+                t.always |= bit;
+                continue;
+            };
+            t.lead_group[usize::from(lead & 63)] =
+                ((k as u8 & 1) << 6) | (u8::from(k / 2 == 1) << 7) | (u8::from(k / 2 == 2) << 5);
+            for u in members {
+                let bucket = BUCKETS[k & 1][usize::from(u & 63)];
+                t.groups[k][usize::from((u >> 6) & 63)] |= 1 << bucket;
+            }
+        }
+        for u in 0x80..=0xFFFFu16 {
+            if after_lead.contains_bmp(u) {
+                // the lead byte of the character's UTF-8
+                let lead = if u < 0x800 {
+                    0xC0 | (u >> 6)
+                } else {
+                    0xE0 | (u >> 12)
+                };
+                t.next_ok |= 1 << (lead & 63);
             }
         }
         SuspectScan {
             set,
             lead_only,
             after_lead,
-            groups,
-            bucket_bits: BUCKET.map(|g| 1 << g),
+            tables: t,
             simd: simd_available(),
         }
     }
@@ -186,6 +259,7 @@ fn simd_available() -> bool {
         is_x86_feature_detected!("avx512f")
             && is_x86_feature_detected!("avx512bw")
             && is_x86_feature_detected!("avx512vbmi")
+            && is_x86_feature_detected!("avx512bitalg")
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
@@ -195,90 +269,199 @@ fn simd_available() -> bool {
 
 #[cfg(target_arch = "x86_64")]
 mod avx512 {
-    use super::SuspectScan;
+    use super::{SuspectScan, Tables, GROUPS};
     use std::arch::x86_64::*;
 
     /// [`SuspectScan::next`] over whole 64-byte blocks from `i`: `Ok` with the
     /// first wanted character, or `Err` with where the blocks ended.
     ///
     /// # Safety
-    /// The CPU must have AVX-512 F, BW and VBMI.
-    #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
+    /// The CPU must have AVX-512 F, BW, VBMI and BITALG.
+    #[target_feature(enable = "avx512f,avx512bw,avx512vbmi,avx512bitalg")]
     pub unsafe fn next(scan: &SuspectScan, b: &[u8], mut i: usize) -> Result<usize, usize> {
-        while i + 66 <= b.len() {
-            // SAFETY: the caller vouches for the CPU.
-            let mut cand = unsafe { candidates(&b[i..i + 66], &scan.groups, &scan.bucket_bits) };
+        loop {
+            let (at, mut cand) = Registers::new(&scan.tables).find(b, i)?;
             while cand != 0 {
-                let p = i + cand.trailing_zeros() as usize;
+                let p = at + cand.trailing_zeros() as usize;
                 if scan.wanted(b, p) {
                     return Ok(p);
                 }
                 cand &= cand - 1;
             }
-            i += 64;
+            i = at + 64;
         }
-        Err(i)
     }
 
-    /// Lead bytes E2–E9 and EE–EF, by pairs (bits 1–3 of the lead): CJK
-    /// punctuation, Han, fullwidth forms. Three-byte characters with other
-    /// leads are rare in Chinese text and are all tested one by one.
-    const PAIRS: [usize; 5] = [1, 2, 3, 4, 7];
+    /// 64 bytes, and three to look ahead: the rest of a character and the
+    /// lead of the next.
+    const BLOCK: usize = 67;
 
-    /// Bit `k` set: byte `k` of `block` (66 bytes: 64 and two to look ahead)
-    /// leads a two- or four-byte character, or a three-byte one whose bucket
-    /// in `groups` holds a member (or whose lead is not in [`PAIRS`]).
-    ///
-    /// # Safety
-    /// The CPU must have AVX-512 F, BW and VBMI.
-    #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
-    #[inline]
-    unsafe fn candidates(block: &[u8], groups: &[[u8; 64]; 16], bucket_bits: &[u8; 64]) -> u64 {
-        assert!(block.len() >= 66);
-        let p = block.as_ptr();
-        // SAFETY: 66 bytes are readable from `p`.
-        let (b0, b1, b2) = unsafe {
-            (
-                _mm512_loadu_si512(p.cast()),
-                _mm512_loadu_si512(p.add(1).cast()),
-                _mm512_loadu_si512(p.add(2).cast()),
-            )
-        };
-        let lead = _mm512_cmpge_epu8_mask(b0, _mm512_set1_epi8(0xC0u8 as i8));
-        if lead == 0 {
-            return 0;
-        }
-        let three = _mm512_cmpeq_epi8_mask(
-            _mm512_and_si512(b0, _mm512_set1_epi8(0xF0u8 as i8)),
-            _mm512_set1_epi8(0xE0u8 as i8),
-        );
-        // table index: the lead's lowest bit picks one of a pair of tables,
-        // then the first continuation's low six bits
-        let idx = _mm512_or_si512(
-            _mm512_and_si512(b1, _mm512_set1_epi8(0x3F)),
-            _mm512_and_si512(_mm512_slli_epi16::<6>(b0), _mm512_set1_epi8(0x40)),
-        );
-        // the lead's other three low bits pick the pair
-        let pair = _mm512_and_si512(b0, _mm512_set1_epi8(0x0E));
-        let mut bytes = _mm512_setzero_si512();
-        let mut covered = 0u64;
-        for k in PAIRS {
-            let mine = _mm512_cmpeq_epi8_mask(pair, _mm512_set1_epi8(2 * k as i8));
+    /// [`Tables`] in registers. The loop that uses them calls nothing, so
+    /// that they stay there.
+    struct Registers {
+        lead_group: __m512i,
+        groups: [__m512i; GROUPS],
+        bucket_bits: [__m512i; 2],
+        always: __m512i,
+        grouped: __m512i,
+        grouped_lead_only: __m512i,
+        not_next: __m512i,
+    }
+
+    impl Registers {
+        #[target_feature(enable = "avx512f")]
+        fn new(t: &Tables) -> Self {
             // SAFETY: each table is 64 bytes.
-            let (even, odd) = unsafe {
+            let load = |x: &[u8; 64]| unsafe { _mm512_loadu_si512(x.as_ptr().cast()) };
+            let bits = |x: u64| _mm512_set1_epi64(x as i64);
+            Registers {
+                lead_group: load(&t.lead_group),
+                groups: t.groups.each_ref().map(load),
+                bucket_bits: t.bucket_bits.each_ref().map(load),
+                always: bits(t.always),
+                grouped: bits(t.grouped | t.grouped_lead_only),
+                grouped_lead_only: bits(t.grouped_lead_only),
+                not_next: bits(!t.next_ok),
+            }
+        }
+
+        /// The first block from `i` with a candidate: where it starts, and
+        /// its [`Self::candidates`]; or `Err` with where the blocks ended.
+        #[target_feature(enable = "avx512f,avx512bw,avx512vbmi,avx512bitalg")]
+        fn find(&self, b: &[u8], mut i: usize) -> Result<(usize, u64), usize> {
+            while i + BLOCK <= b.len() {
+                let cand = self.candidates(&b[i..i + BLOCK]);
+                if cand != 0 {
+                    return Ok((i, cand));
+                }
+                i += 64;
+            }
+            Err(i)
+        }
+
+        /// Bit `k` set: byte `k` of `block` leads a two- or four-byte
+        /// character, or a three-byte one whose bucket in its group's table
+        /// holds a member (for a group of lead-only members, one followed by a
+        /// lead of `next_ok`), or whose lead has no group.
+        #[target_feature(enable = "avx512f,avx512bw,avx512vbmi,avx512bitalg")]
+        #[inline]
+        fn candidates(&self, block: &[u8]) -> u64 {
+            assert!(block.len() >= BLOCK);
+            let p = block.as_ptr();
+            // SAFETY: BLOCK bytes are readable from `p`.
+            let b0 = unsafe { _mm512_loadu_si512(p.cast()) };
+            let lead = _mm512_cmpge_epu8_mask(b0, _mm512_set1_epi8(0xC0u8 as i8));
+            if lead == 0 {
+                return 0;
+            }
+            // SAFETY: as above.
+            let (b1, b2, b3) = unsafe {
                 (
-                    _mm512_loadu_si512(groups[2 * k].as_ptr().cast()),
-                    _mm512_loadu_si512(groups[2 * k + 1].as_ptr().cast()),
+                    _mm512_loadu_si512(p.add(1).cast()),
+                    _mm512_loadu_si512(p.add(2).cast()),
+                    _mm512_loadu_si512(p.add(3).cast()),
                 )
             };
-            bytes = _mm512_mask_mov_epi8(bytes, mine, _mm512_permutex2var_epi8(even, idx, odd));
-            covered |= mine;
+            let low6 = _mm512_set1_epi8(0x3F);
+            // the low six bits of the second byte, under the group's high bits
+            let g = _mm512_permutexvar_epi8(b0, self.lead_group);
+            let idx = _mm512_ternarylogic_epi32::<0xCA>(low6, b1, g);
+            // Three two-table lookups, each merged into what the last left
+            // (the index, where none has written): groups 2–3 (index bit 7),
+            // 4–5 (bit 5 of `g`), then 0–1 in the lanes left.
+            let (in23, in45) = (
+                _mm512_movepi8_mask(idx),
+                _mm512_test_epi8_mask(g, _mm512_set1_epi8(0x20)),
+            );
+            let t = &self.groups;
+            let x = _mm512_mask2_permutex2var_epi8(t[2], idx, in23, t[3]);
+            let x = _mm512_mask2_permutex2var_epi8(t[4], x, in45, t[5]);
+            let bytes = _mm512_mask2_permutex2var_epi8(t[0], x, !(in23 | in45), t[1]);
+            // the bucket bit of the third byte, by the fold of the group's parity
+            let bucket_idx = _mm512_ternarylogic_epi32::<0xCA>(low6, b2, idx);
+            let bucket =
+                _mm512_permutex2var_epi8(self.bucket_bits[0], bucket_idx, self.bucket_bits[1]);
+            // lanes whose lead has a group, less those of a lead-only group
+            // whose next lead is not in `next_ok`
+            let grouped = _mm512_mask_bitshuffle_epi64_mask(lead, self.grouped, b0);
+            let lead_only = _mm512_bitshuffle_epi64_mask(self.grouped_lead_only, b0);
+            let not_next = _mm512_mask_bitshuffle_epi64_mask(lead_only, self.not_next, b3);
+            let hit = _mm512_mask_test_epi8_mask(grouped & !not_next, bytes, bucket);
+            _mm512_mask_bitshuffle_epi64_mask(lead, self.always, b0) | hit
         }
-        // the bit: the bucket of the third byte's low six bits (the lookup
-        // reads only the low six bits of each index byte)
-        // SAFETY: the table is 64 bytes.
-        let buckets = unsafe { _mm512_loadu_si512(bucket_bits.as_ptr().cast()) };
-        let hit = _mm512_test_epi8_mask(bytes, _mm512_permutexvar_epi8(b2, buckets));
-        (three & (hit | !covered)) | (lead & !three)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Members under eight three-byte leads (more than the SIMD scan has
+    /// groups for), two of them lead-only, and what may follow a lead.
+    fn sets() -> (BmpSet, BmpSet, BmpSet) {
+        let (mut set, mut lead_only, mut after) =
+            (BmpSet::empty(), BmpSet::empty(), BmpSet::empty());
+        let mut x = 12345u32;
+        let mut rand = move || {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            x >> 8
+        };
+        for lead in [0xE2u32, 0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xEF] {
+            for _ in 0..40 {
+                let u = ((lead & 0x0F) << 12) | (rand() & 0x0FFF);
+                let c = char::from_u32(u).unwrap_or('\u{3000}');
+                set.insert(c);
+                if matches!(lead, 0xE2 | 0xEF) {
+                    lead_only.insert(c);
+                }
+            }
+        }
+        for c in "éÃ©Ð¸\u{85}\u{a0}—…€\u{fffd}".chars() {
+            after.insert(c);
+        }
+        (set, lead_only, after)
+    }
+
+    /// Every member, and characters beside members, at every alignment in a
+    /// block, before each kind of character: the SIMD scan finds what the
+    /// portable one finds.
+    #[test]
+    fn simd_scan_agrees_with_portable() {
+        let (set, lead_only, after) = sets();
+        let simd = SuspectScan::new(set, lead_only, after);
+        let (set, lead_only, after) = sets();
+        let mut portable = SuspectScan::new(set, lead_only, after);
+        portable.set_portable();
+        let mut probes: Vec<char> = Vec::new();
+        for u in 0x800u32..0x10000 {
+            let Some(c) = char::from_u32(u) else { continue };
+            // members, and their neighbours (same row, other buckets)
+            if (0..4).any(|d| simd.set.contains_bmp((u ^ d) as u16)) {
+                probes.push(c);
+            }
+        }
+        probes.extend("·é😍党，".chars());
+        let after_probe = [' ', 'a', 'é', '—', '\u{fffd}', '党', '，', '。'];
+        let filler = "中华人民共和国国务院关于进一步加强安全生产工作的决定。".repeat(3);
+        let mut n = 0;
+        for (k, &c) in probes.iter().enumerate() {
+            let next = after_probe[k % after_probe.len()];
+            let pad = k % 67;
+            let s = format!(
+                "{}{}{c}{next}{filler}",
+                "x".repeat(pad),
+                &filler[..3 * (k % 5)]
+            );
+            for i in [0, 1, pad] {
+                let i = (i..=s.len()).find(|&i| s.is_char_boundary(i)).unwrap();
+                assert_eq!(
+                    simd.next(s.as_bytes(), i),
+                    portable.next(s.as_bytes(), i),
+                    "{s:?} from {i}"
+                );
+                n += 1;
+            }
+        }
+        assert!(n > 1000, "only {n} probes");
     }
 }
