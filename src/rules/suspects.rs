@@ -51,10 +51,10 @@ struct Tables {
     /// Leads whose characters are all candidates: two- and four-byte
     /// characters, and three-byte leads left without a group.
     always: u64,
-    /// Leads with a group whose members may start a match before anything.
+    /// Leads with a group.
     grouped: u64,
-    /// Leads with a group of `lead_only` members only: candidates only before
-    /// a lead of `next_ok`.
+    /// Those of them whose members are all `lead_only`: candidates only
+    /// before a lead of `next_ok`.
     grouped_lead_only: u64,
     /// The lead bytes of `after_lead` characters, and the space.
     next_ok: u64,
@@ -106,13 +106,13 @@ impl SuspectScan {
                 t.grouped_lead_only |= bit;
                 LEAD_ONLY_GROUP
             } else if next_group < LEAD_ONLY_GROUP {
-                t.grouped |= bit;
                 next_group += 1;
                 next_group - 1
             } else {
                 t.always |= bit;
                 continue;
             };
+            t.grouped |= bit;
             t.lead_group[usize::from(lead & 63)] =
                 ((k as u8 & 1) << 6) | (u8::from(k / 2 == 1) << 7) | (u8::from(k / 2 == 2) << 5);
             for u in members {
@@ -319,7 +319,7 @@ mod avx512 {
                 groups: t.groups.each_ref().map(load),
                 bucket_bits: t.bucket_bits.each_ref().map(load),
                 always: bits(t.always),
-                grouped: bits(t.grouped | t.grouped_lead_only),
+                grouped: bits(t.grouped),
                 grouped_lead_only: bits(t.grouped_lead_only),
                 not_next: bits(!t.next_ok),
             }
