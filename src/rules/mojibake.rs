@@ -1238,23 +1238,26 @@ mod tests {
         assert_eq!(fix("è¡¥å……ç»´ç”Ÿç´\u{a0}Dæ»´å‰‚ã€‚"), "补充维生素D滴剂。");
     }
 
+    /// The rule compiled from its settings, with `extra` lines added.
+    fn compile(extra: &str) -> Result<Mojibake, RuleError> {
+        let text = format!(
+            "id = \"m\"\nkind = \"mojibake\"\nstage = \"mojibake\"\ndescription = \"d\"\n{extra}"
+        );
+        let spec: RuleSpec = toml::from_str(&text).unwrap();
+        let src = RuleSource {
+            path: "test.toml".into(),
+            text,
+        };
+        Mojibake::compile(&spec, &src)
+    }
+
     /// `from` takes encoding labels, IBM437's included, and names what it
     /// cannot repair.
     #[test]
     fn from_takes_labels() {
-        let compile = |from: &str| {
-            let text = format!(
-                "id = \"m\"\nkind = \"mojibake\"\nstage = \"mojibake\"\ndescription = \"d\"\nfrom = {from}\n"
-            );
-            let spec: RuleSpec = toml::from_str(&text).unwrap();
-            let src = RuleSource {
-                path: "test.toml".into(),
-                text,
-            };
-            Mojibake::compile(&spec, &src)
-        };
+        let with_from = |from: &str| compile(&format!("from = {from}\n"));
         let names = |from: &str| -> Vec<&str> {
-            let m = compile(from).unwrap_or_else(|e| panic!("{from}: {e}"));
+            let m = with_from(from).unwrap_or_else(|e| panic!("{from}: {e}"));
             m.enabled.iter().map(|&i| codecs()[i].name).collect()
         };
         assert_eq!(
@@ -1262,7 +1265,7 @@ mod tests {
             ["IBM437", "GBK", "windows-1252"]
         );
         assert_eq!(names(r#"["IBM437"]"#), ["IBM437"]);
-        let err = compile(r#"["big5"]"#)
+        let err = with_from(r#"["big5"]"#)
             .err()
             .expect("Big5 is not repaired")
             .to_string();
@@ -1270,7 +1273,7 @@ mod tests {
             err.contains("does not support `big5`") && err.contains("IBM437"),
             "{err}"
         );
-        let err = compile(r#"["klingon"]"#)
+        let err = with_from(r#"["klingon"]"#)
             .err()
             .expect("no such encoding")
             .to_string();
@@ -1283,14 +1286,8 @@ mod tests {
     fn fast_gate_agrees_with_the_exact_check() {
         use proptest::prelude::*;
         use proptest::test_runner::{Config, TestRunner};
-        let text = "id = \"m\"\nkind = \"mojibake\"\nstage = \"mojibake\"\ndescription = \"d\"\n";
-        let spec: RuleSpec = toml::from_str(text).unwrap();
-        let src = RuleSource {
-            path: "test.toml".into(),
-            text: text.into(),
-        };
-        let m = Mojibake::compile(&spec, &src).unwrap();
-        let mut portable = Mojibake::compile(&spec, &src).unwrap();
+        let m = compile("").unwrap();
+        let mut portable = compile("").unwrap();
         portable.suspects.set_portable();
         let exact = |s: &str| {
             s.chars()
