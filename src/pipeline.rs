@@ -30,10 +30,7 @@ pub struct Pipeline<'a> {
 
 impl<'a> Pipeline<'a> {
     pub fn new(set: &'a RuleSet) -> Self {
-        Pipeline {
-            set,
-            skip_examples: &[],
-        }
+        Self::skipping_examples(set, &[])
     }
 
     /// The same pipeline, making no examples for the rules marked in `skip`

@@ -120,14 +120,9 @@ impl SuspectScan {
                 t.groups[k][usize::from((u >> 6) & 63)] |= 1 << bucket;
             }
         }
-        for u in 0x80..=0xFFFFu16 {
-            if after_lead.contains_bmp(u) {
-                // the lead byte of the character's UTF-8
-                let lead = if u < 0x800 {
-                    0xC0 | (u >> 6)
-                } else {
-                    0xE0 | (u >> 12)
-                };
+        for c in (0x80..=0xFFFF).filter_map(char::from_u32) {
+            if after_lead.contains(c) {
+                let lead = c.encode_utf8(&mut [0; 4]).as_bytes()[0];
                 t.next_ok |= 1 << (lead & 63);
             }
         }
