@@ -1280,15 +1280,27 @@ mod tests {
         assert!(err.contains("unknown encoding `klingon`"), "{err}");
     }
 
-    /// The word-at-a-time gate says exactly what the per-character check over
-    /// the whole string says, wherever the suspects fall against word boundaries.
+    /// The fast gate, with each scan, says exactly what the per-character check
+    /// over the whole string says, wherever the suspects fall against word boundaries.
     #[test]
     fn fast_gate_agrees_with_the_exact_check() {
+        use crate::rules::suspects::Kernel;
         use proptest::prelude::*;
         use proptest::test_runner::{Config, TestRunner};
         let m = compile("").unwrap();
-        let mut portable = compile("").unwrap();
-        portable.suspects.set_portable();
+        // the same rule with each scan this CPU has
+        let scans: Vec<Mojibake> = [Kernel::Avx512, Kernel::Avx2, Kernel::Portable]
+            .into_iter()
+            .filter_map(|k| {
+                let mut r = compile("").unwrap();
+                r.suspects.set_kernel(k).then_some(r)
+            })
+            .collect();
+        #[cfg(target_arch = "x86_64")]
+        if is_x86_feature_detected!("avx2") {
+            let kernels: Vec<Kernel> = scans.iter().map(|r| r.suspects.kernel()).collect();
+            assert!(kernels.contains(&Kernel::Avx2), "{kernels:?}");
+        }
         let exact = |s: &str| {
             s.chars()
                 .try_fold(GateState::default(), |st, c| m.step(st, c))
@@ -1311,8 +1323,10 @@ mod tests {
             .run(&proptest::collection::vec(pick, 0..300), |chars| {
                 let s: String = chars.into_iter().collect();
                 let want = exact(&s);
-                prop_assert_eq!(m.first_match(&s, 0).is_some(), want, "{:?}", s);
-                prop_assert_eq!(portable.first_match(&s, 0).is_some(), want, "{:?}", s);
+                for r in &scans {
+                    let k = r.suspects.kernel();
+                    prop_assert_eq!(r.first_match(&s, 0).is_some(), want, "{:?} {:?}", k, s);
+                }
                 Ok(())
             })
             .unwrap();

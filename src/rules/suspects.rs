@@ -7,8 +7,16 @@
 //! byte under which the set has members gets a table of its own ([`Tables`]):
 //! by a character's second byte, eight bits, one per bucket of its third byte
 //! ([`BUCKETS`]). The characters whose bucket holds a member (about one Han
-//! character in 170) are tested one by one. Elsewhere a portable loop tests
-//! two characters per step. Both give the same answer (a test checks).
+//! character in 170) are tested one by one.
+//!
+//! With AVX2 the shuffles look up 16 entries, not 64, and tables that size
+//! would take some twenty of them per block. So the AVX2 scan asks two
+//! coarser questions of 32 bytes at once ([`Avx2Tables`]): does a member of
+//! the lead's group share the character's second byte, and does one share its
+//! third? About one Han character in eleven passes both; the candidates of a
+//! few blocks are gathered, then tested one by one, so that no branch waits
+//! on each block. Elsewhere a portable loop tests two characters per step.
+//! All give the same answer (tests check).
 
 use crate::charclass::BmpSet;
 
@@ -77,7 +85,20 @@ pub struct SuspectScan {
     /// never Han or CJK punctuation: `”，` is everyday Chinese).
     after_lead: BmpSet,
     tables: Box<Tables>,
-    simd: bool,
+    /// The set for the AVX2 scan; `None` where it does not fit.
+    avx2_tables: Option<Box<Avx2Tables>>,
+    kernel: Kernel,
+}
+
+/// Which scan runs: the widest the CPU has and the tables allow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kernel {
+    /// 64 bytes at a time, a bucket of the third byte per second byte.
+    Avx512,
+    /// 32 bytes at a time, the second and third bytes each on their own.
+    Avx2,
+    /// Two characters at a time.
+    Portable,
 }
 
 impl SuspectScan {
@@ -92,6 +113,12 @@ impl SuspectScan {
             grouped_lead_only: 0,
             next_ok: 1 << (b' ' & 63),
         });
+        let mut n = Avx2Tables {
+            rows: [[0; 16]; 3],
+            cols: [[0; 16]; 3],
+            nibbles: [[0; 16]; 3],
+            high: core::array::from_fn(|h| if h & 0xC == 8 { 0x11 << (h & 3) } else { 0 }),
+        };
         let mut next_group = 0;
         for lead in 0xE0u16..=0xEF {
             let base = (lead & 0x0F) << 12;
@@ -115,9 +142,14 @@ impl SuspectScan {
             t.grouped |= bit;
             t.lead_group[usize::from(lead & 63)] =
                 ((k as u8 & 1) << 6) | (u8::from(k / 2 == 1) << 7) | (u8::from(k / 2 == 2) << 5);
+            let l = usize::from(lead & 0x0F);
+            n.nibbles[k / 2][l] = 0x0F << (4 * (k & 1));
             for u in members {
                 let bucket = BUCKETS[k & 1][usize::from(u & 63)];
                 t.groups[k][usize::from((u >> 6) & 63)] |= 1 << bucket;
+                let (b1, b2) = ((u >> 6) & 63, u & 63);
+                n.rows[k / 2][usize::from(b1 & 15)] |= 1 << (4 * (k & 1) + usize::from(b1 >> 4));
+                n.cols[k / 2][usize::from(b2 & 15)] |= 1 << (4 * (k & 1) + usize::from(b2 >> 4));
             }
         }
         for c in (0x80..=0xFFFF).filter_map(char::from_u32) {
@@ -126,19 +158,34 @@ impl SuspectScan {
                 t.next_ok |= 1 << (lead & 63);
             }
         }
+        // The AVX2 scan runs only where every three-byte lead with members
+        // has a group (as with the built-in rule); else it would have to
+        // take all the characters of the others, as the AVX-512 scan does.
+        let avx2_tables = (t.always >> 0x20 & 0xFFFF == 0).then(|| Box::new(n));
+        let kernel = Kernel::best(avx2_tables.is_some());
         SuspectScan {
             set,
             lead_only,
             after_lead,
             tables: t,
-            simd: simd_available(),
+            avx2_tables,
+            kernel,
         }
     }
 
-    /// The same scan without SIMD (to test one against the other).
-    #[cfg(test)]
-    pub fn set_portable(&mut self) {
-        self.simd = false;
+    /// Which scan runs.
+    pub fn kernel(&self) -> Kernel {
+        self.kernel
+    }
+
+    /// Run another scan, if this CPU has it (to test one against another,
+    /// and measure each).
+    pub fn set_kernel(&mut self, k: Kernel) -> bool {
+        let ok = Kernel::available(self.avx2_tables.is_some()).contains(&k);
+        if ok {
+            self.kernel = k;
+        }
+        ok
     }
 
     /// The first lead byte at or after `i` of a character that can start a
@@ -147,9 +194,15 @@ impl SuspectScan {
     /// `b` is valid UTF-8; `i` may fall inside a character.
     pub fn next(&self, b: &[u8], mut i: usize) -> Option<usize> {
         #[cfg(target_arch = "x86_64")]
-        if self.simd {
-            // SAFETY: `simd` is only set when the CPU has these features.
-            match unsafe { avx512::next(self, b, i) } {
+        {
+            // SAFETY: `kernel` is only set to a scan the CPU has, and to
+            // `Avx2` only with its tables.
+            let r = match (self.kernel, &self.avx2_tables) {
+                (Kernel::Avx512, _) => unsafe { avx512::next(self, b, i) },
+                (Kernel::Avx2, Some(n)) => unsafe { avx2::next(self, n, b, i) },
+                _ => Err(i),
+            };
+            match r {
                 Ok(p) => return Some(p),
                 Err(rest) => i = rest,
             }
@@ -248,18 +301,59 @@ fn code3(b: &[u8], p: usize) -> u16 {
     (u16::from(b[p] & 0x0F) << 12) | (u16::from(b[p + 1] & 0x3F) << 6) | u16::from(b[p + 2] & 0x3F)
 }
 
-fn simd_available() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        is_x86_feature_detected!("avx512f")
-            && is_x86_feature_detected!("avx512bw")
-            && is_x86_feature_detected!("avx512vbmi")
-            && is_x86_feature_detected!("avx512bitalg")
+impl Kernel {
+    /// The scans this CPU has, widest first (AVX2 only where the set fits
+    /// its tables).
+    fn available(avx2_tables: bool) -> Vec<Kernel> {
+        let mut v = Vec::new();
+        #[cfg(target_arch = "x86_64")]
+        {
+            if is_x86_feature_detected!("avx512f")
+                && is_x86_feature_detected!("avx512bw")
+                && is_x86_feature_detected!("avx512vbmi")
+                && is_x86_feature_detected!("avx512bitalg")
+            {
+                v.push(Kernel::Avx512);
+            }
+            if avx2_tables
+                && is_x86_feature_detected!("avx2")
+                && is_x86_feature_detected!("bmi1")
+                && is_x86_feature_detected!("popcnt")
+            {
+                v.push(Kernel::Avx2);
+            }
+        }
+        let _ = avx2_tables;
+        v.push(Kernel::Portable);
+        v
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
+
+    /// The widest, unless `DOCCLEAN_SCAN` names a narrower one (`avx2`,
+    /// `portable`): to measure each, or to step around a fault in one.
+    fn best(avx2_tables: bool) -> Kernel {
+        match std::env::var("DOCCLEAN_SCAN").as_deref() {
+            Ok("portable") => return Kernel::Portable,
+            Ok("avx2") if Self::available(avx2_tables).contains(&Kernel::Avx2) => {
+                return Kernel::Avx2
+            }
+            _ => {}
+        }
+        Self::available(avx2_tables)[0]
     }
+}
+
+/// Tables of the AVX2 scan, with the groups of [`Tables`]. By the low nibble
+/// of a character's second byte (`rows`) or third (`cols`): byte `k` holds
+/// groups `2k` (low nibble) and `2k + 1` (high nibble), with a bit for each
+/// value of that byte's bits 4–5 at which the group has a member.
+struct Avx2Tables {
+    rows: [[u8; 16]; 3],
+    cols: [[u8; 16]; 3],
+    /// By lead (low nibble), for each byte of `rows` and `cols`: its group's
+    /// nibble, where the group is in that byte.
+    nibbles: [[u8; 16]; 3],
+    /// By a continuation byte's high nibble (8–B): its bit in both nibbles.
+    high: [u8; 16],
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -387,13 +481,157 @@ mod avx512 {
     }
 }
 
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::{Avx2Tables, SuspectScan};
+    use std::arch::x86_64::*;
+
+    /// [`SuspectScan::next`] over whole 32-byte blocks from `i`: `Ok` with the
+    /// first wanted character, or `Err` with where the blocks ended.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2, BMI1 and POPCNT.
+    #[target_feature(enable = "avx2,bmi1,popcnt")]
+    pub unsafe fn next(
+        scan: &SuspectScan,
+        t: &Avx2Tables,
+        b: &[u8],
+        mut i: usize,
+    ) -> Result<usize, usize> {
+        let r = Registers::new(t);
+        // Candidates' offsets from `i`, a chunk of blocks at a time, in
+        // order: each block writes its first two whatever it has, so that
+        // there is no branch per block, and they are tested after.
+        let mut at = [0u32; CHUNK * 32 + 2];
+        while i + BLOCK <= b.len() {
+            let blocks = ((b.len() - i - (BLOCK - 32)) / 32).min(CHUNK);
+            let mut n = 0;
+            for j in 0..blocks {
+                let off = 32 * j;
+                let mut cand = r.candidates(&b[i + off..i + off + BLOCK]);
+                let count = cand.count_ones() as usize;
+                at[n] = (off + cand.trailing_zeros() as usize) as u32;
+                cand &= cand.wrapping_sub(1);
+                at[n + 1] = (off + cand.trailing_zeros() as usize) as u32;
+                if count > 2 {
+                    let mut k = n + 2;
+                    cand &= cand - 1;
+                    while cand != 0 {
+                        at[k] = (off + cand.trailing_zeros() as usize) as u32;
+                        cand &= cand - 1;
+                        k += 1;
+                    }
+                }
+                n += count;
+            }
+            for &a in &at[..n] {
+                let p = i + a as usize;
+                if scan.wanted(b, p) {
+                    return Ok(p);
+                }
+            }
+            i += 32 * blocks;
+        }
+        Err(i)
+    }
+
+    /// Blocks whose candidates are gathered before they are tested.
+    const CHUNK: usize = 8;
+
+    /// 32 bytes, and two to look ahead: the rest of a character.
+    const BLOCK: usize = 34;
+
+    struct Registers {
+        rows: [__m256i; 3],
+        cols: [__m256i; 3],
+        nibbles: [__m256i; 3],
+        high: __m256i,
+        always: __m256i,
+    }
+
+    impl Registers {
+        #[target_feature(enable = "avx2,bmi1,popcnt")]
+        fn new(t: &Avx2Tables) -> Self {
+            // SAFETY: each table is 16 bytes.
+            let load = |x: &[u8; 16]| unsafe {
+                _mm256_broadcastsi128_si256(_mm_loadu_si128(x.as_ptr().cast()))
+            };
+            Registers {
+                rows: t.rows.each_ref().map(load),
+                cols: t.cols.each_ref().map(load),
+                nibbles: t.nibbles.each_ref().map(load),
+                high: load(&t.high),
+                // by high nibble: two- and four-byte leads
+                always: load(&[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0xFF]),
+            }
+        }
+
+        /// Each lane's group's bits of `t`, by the byte at `idx`'s low
+        /// nibble, under `masks` ([`Avx2Tables::nibbles`]).
+        #[target_feature(enable = "avx2,bmi1,popcnt")]
+        #[inline]
+        fn lookup(&self, t: &[__m256i; 3], x: __m256i, masks: &[__m256i; 3]) -> __m256i {
+            let idx = _mm256_and_si256(x, _mm256_set1_epi8(0x0F));
+            let part = |k: usize| _mm256_and_si256(_mm256_shuffle_epi8(t[k], idx), masks[k]);
+            _mm256_or_si256(_mm256_or_si256(part(0), part(1)), part(2))
+        }
+
+        /// Bit `k` set: byte `k` of `block` leads a two- or four-byte
+        /// character, or a three-byte one whose group has a member with its
+        /// second byte and a member with its third.
+        #[target_feature(enable = "avx2,bmi1,popcnt")]
+        #[inline]
+        fn candidates(&self, block: &[u8]) -> u32 {
+            assert!(block.len() >= BLOCK);
+            let p = block.as_ptr();
+            // SAFETY: BLOCK bytes are readable from `p`.
+            let b0 = unsafe { _mm256_loadu_si256(p.cast()) };
+            if _mm256_movemask_epi8(b0) == 0 {
+                return 0;
+            }
+            // SAFETY: as above.
+            let (b1, b2) = unsafe {
+                (
+                    _mm256_loadu_si256(p.add(1).cast()),
+                    _mm256_loadu_si256(p.add(2).cast()),
+                )
+            };
+            let lo = _mm256_set1_epi8(0x0F);
+            let high_nibble = |x: __m256i| _mm256_and_si256(_mm256_srli_epi16::<4>(x), lo);
+            // By the lead's low nibble, and only for E0–EF: other bytes
+            // come out of the XOR at 10 or more, and past 7F once 70 is added,
+            // where the shuffle gives zero.
+            let l0 = _mm256_adds_epu8(
+                _mm256_xor_si256(b0, _mm256_set1_epi8(0xE0u8 as i8)),
+                _mm256_set1_epi8(0x70),
+            );
+            let masks = self.nibbles.map(|t| _mm256_shuffle_epi8(t, l0));
+            let row = self.lookup(&self.rows, b1, &masks);
+            let col = self.lookup(&self.cols, b2, &masks);
+            let zero = _mm256_setzero_si256();
+            let miss = _mm256_or_si256(
+                _mm256_cmpeq_epi8(
+                    _mm256_and_si256(row, _mm256_shuffle_epi8(self.high, high_nibble(b1))),
+                    zero,
+                ),
+                _mm256_cmpeq_epi8(
+                    _mm256_and_si256(col, _mm256_shuffle_epi8(self.high, high_nibble(b2))),
+                    zero,
+                ),
+            );
+            let always = _mm256_shuffle_epi8(self.always, high_nibble(b0));
+            !(_mm256_movemask_epi8(miss) as u32) | _mm256_movemask_epi8(always) as u32
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Members under eight three-byte leads (more than the SIMD scan has
-    /// groups for), two of them lead-only, and what may follow a lead.
-    fn sets() -> (BmpSet, BmpSet, BmpSet) {
+    /// Members under the three-byte leads given, those under E2 and EF
+    /// lead-only, and what may follow a lead.
+    fn sets(leads: &[u32]) -> (BmpSet, BmpSet, BmpSet) {
         let (mut set, mut lead_only, mut after) =
             (BmpSet::empty(), BmpSet::empty(), BmpSet::empty());
         let mut x = 12345u32;
@@ -401,7 +639,7 @@ mod tests {
             x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
             x >> 8
         };
-        for lead in [0xE2u32, 0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xEF] {
+        for &lead in leads {
             for _ in 0..40 {
                 let u = ((lead & 0x0F) << 12) | (rand() & 0x0FFF);
                 let c = char::from_u32(u).unwrap_or('\u{3000}');
@@ -418,15 +656,39 @@ mod tests {
     }
 
     /// Every member, and characters beside members, at every alignment in a
-    /// block, before each kind of character: the SIMD scan finds what the
-    /// portable one finds.
+    /// block, before each kind of character: each scan this CPU has finds
+    /// what the portable one finds. Eight leads are more than the SIMD
+    /// tables have room for (the AVX-512 scan takes the rest whole, the
+    /// AVX2 scan does not run); seven fit both.
     #[test]
-    fn simd_scan_agrees_with_portable() {
-        let (set, lead_only, after) = sets();
-        let simd = SuspectScan::new(set, lead_only, after);
-        let (set, lead_only, after) = sets();
-        let mut portable = SuspectScan::new(set, lead_only, after);
-        portable.set_portable();
+    fn simd_scans_agree_with_portable() {
+        let eight = [0xE2, 0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xEF];
+        let seven = [0xE2, 0xE4, 0xE5, 0xE6, 0xE7, 0xE9, 0xEF];
+        let mut tried = Vec::new();
+        for leads in [&eight[..], &seven[..]] {
+            let scan = || {
+                let (set, lead_only, after) = sets(leads);
+                SuspectScan::new(set, lead_only, after)
+            };
+            let mut portable = scan();
+            assert!(portable.set_kernel(Kernel::Portable));
+            for k in [Kernel::Avx512, Kernel::Avx2] {
+                let mut simd = scan();
+                if simd.set_kernel(k) {
+                    tried.push((leads.len(), k));
+                    agree(&simd, &portable);
+                }
+            }
+        }
+        eprintln!("scans tried (leads, kernel): {tried:?}");
+        #[cfg(target_arch = "x86_64")]
+        if is_x86_feature_detected!("avx2") {
+            assert!(tried.contains(&(7, Kernel::Avx2)), "{tried:?}");
+            assert!(!tried.contains(&(8, Kernel::Avx2)), "{tried:?}");
+        }
+    }
+
+    fn agree(simd: &SuspectScan, portable: &SuspectScan) {
         let mut probes: Vec<char> = Vec::new();
         for u in 0x800u32..0x10000 {
             let Some(c) = char::from_u32(u) else { continue };
@@ -435,7 +697,8 @@ mod tests {
                 probes.push(c);
             }
         }
-        probes.extend("·é😍党，".chars());
+        // two-byte leads C2–DF, a four-byte one, and common Chinese
+        probes.extend("·éЖש😍党，".chars());
         let after_probe = [' ', 'a', 'é', '—', '\u{fffd}', '党', '，', '。'];
         let filler = "中华人民共和国国务院关于进一步加强安全生产工作的决定。".repeat(3);
         let mut n = 0;
@@ -452,7 +715,8 @@ mod tests {
                 assert_eq!(
                     simd.next(s.as_bytes(), i),
                     portable.next(s.as_bytes(), i),
-                    "{s:?} from {i}"
+                    "{:?}: {s:?} from {i}",
+                    simd.kernel()
                 );
                 n += 1;
             }
