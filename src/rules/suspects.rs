@@ -331,14 +331,13 @@ impl Kernel {
     /// The widest, unless `DOCCLEAN_SCAN` names a narrower one (`avx2`,
     /// `portable`): to measure each, or to step around a fault in one.
     fn best(avx2_tables: bool) -> Kernel {
-        match std::env::var("DOCCLEAN_SCAN").as_deref() {
-            Ok("portable") => return Kernel::Portable,
-            Ok("avx2") if Self::available(avx2_tables).contains(&Kernel::Avx2) => {
-                return Kernel::Avx2
-            }
-            _ => {}
-        }
-        Self::available(avx2_tables)[0]
+        let have = Self::available(avx2_tables);
+        let asked = match std::env::var("DOCCLEAN_SCAN").as_deref() {
+            Ok("avx2") => Some(Kernel::Avx2),
+            Ok("portable") => Some(Kernel::Portable),
+            _ => None,
+        };
+        asked.filter(|k| have.contains(k)).unwrap_or(have[0])
     }
 }
 
