@@ -331,10 +331,15 @@ impl Kernel {
     /// The widest, unless `DOCCLEAN_SCAN` names a narrower one (`avx2`,
     /// `portable`): to measure each, or to step around a fault in one.
     fn best(avx2_tables: bool) -> Kernel {
-        let have = Self::available(avx2_tables);
-        let asked = match std::env::var("DOCCLEAN_SCAN").as_deref() {
-            Ok("avx2") => Some(Kernel::Avx2),
-            Ok("portable") => Some(Kernel::Portable),
+        let asked = std::env::var("DOCCLEAN_SCAN").ok();
+        Self::choose(&Self::available(avx2_tables), asked.as_deref())
+    }
+
+    /// The scan `asked` for where `have` holds it, else the first of `have`.
+    fn choose(have: &[Kernel], asked: Option<&str>) -> Kernel {
+        let asked = match asked {
+            Some("avx2") => Some(Kernel::Avx2),
+            Some("portable") => Some(Kernel::Portable),
             _ => None,
         };
         asked.filter(|k| have.contains(k)).unwrap_or(have[0])
@@ -565,8 +570,8 @@ mod avx2 {
             }
         }
 
-        /// Each lane's group's bits of `t`, by the byte at `idx`'s low
-        /// nibble, under `masks` ([`Avx2Tables::nibbles`]).
+        /// Each lane's group's bits of `t`, by the low nibble of `x`, under
+        /// `masks` ([`Avx2Tables::nibbles`]).
         #[target_feature(enable = "avx2,bmi1,popcnt")]
         #[inline]
         fn lookup(&self, t: &[__m256i; 3], x: __m256i, masks: &[__m256i; 3]) -> __m256i {
@@ -685,6 +690,22 @@ mod tests {
             assert!(tried.contains(&(7, Kernel::Avx2)), "{tried:?}");
             assert!(!tried.contains(&(8, Kernel::Avx2)), "{tried:?}");
         }
+    }
+
+    #[test]
+    fn docclean_scan_picks_a_narrower_scan_the_cpu_has() {
+        use Kernel::*;
+        let all = [Avx512, Avx2, Portable];
+        assert_eq!(Kernel::choose(&all, None), Avx512);
+        assert_eq!(Kernel::choose(&all, Some("avx2")), Avx2);
+        assert_eq!(Kernel::choose(&all, Some("portable")), Portable);
+        assert_eq!(
+            Kernel::choose(&all, Some("AVX2")),
+            Avx512,
+            "values are exact"
+        );
+        assert_eq!(Kernel::choose(&[Avx2, Portable], Some("avx512")), Avx2);
+        assert_eq!(Kernel::choose(&[Portable], Some("avx2")), Portable);
     }
 
     fn agree(simd: &SuspectScan, portable: &SuspectScan) {
