@@ -1314,9 +1314,16 @@ mod tests {
         let odd: Vec<char> = "\n鍏氬憳锛銆涓璞堜竴—…·×éÃ©Ð¸\u{85}\u{a0}\u{fffd}😍Ωπ┬"
             .chars()
             .collect();
+        // and any Han character, two-byte character, punctuation or symbol
+        // (E2), fullwidth or compatibility form (EF)
+        let any = |r: std::ops::Range<u32>| r.prop_map(|u| char::from_u32(u).unwrap());
         let pick = prop_oneof![
             9 => (0..clean.len()).prop_map(|i| clean[i]),
             1 => (0..odd.len()).prop_map(|i| odd[i]),
+            2 => any(0x4E00..0xA000),
+            1 => any(0x80..0x800),
+            1 => any(0x2000..0x2600),
+            1 => any(0xF900..0xFFFE),
         ];
         let mut runner = TestRunner::new(Config::with_cases(3000));
         runner
