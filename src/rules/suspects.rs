@@ -117,7 +117,6 @@ impl SuspectScan {
             rows: [[0; 16]; 3],
             cols: [[0; 16]; 3],
             nibbles: [[0; 16]; 3],
-            high: core::array::from_fn(|h| if h & 0xC == 8 { 0x11 << (h & 3) } else { 0 }),
         };
         let mut next_group = 0;
         for lead in 0xE0u16..=0xEF {
@@ -145,9 +144,9 @@ impl SuspectScan {
             let l = usize::from(lead & 0x0F);
             n.nibbles[k / 2][l] = 0x0F << (4 * (k & 1));
             for u in members {
-                let bucket = BUCKETS[k & 1][usize::from(u & 63)];
-                t.groups[k][usize::from((u >> 6) & 63)] |= 1 << bucket;
+                // the low six bits of the second and third bytes
                 let (b1, b2) = ((u >> 6) & 63, u & 63);
+                t.groups[k][usize::from(b1)] |= 1 << BUCKETS[k & 1][usize::from(b2)];
                 n.rows[k / 2][usize::from(b1 & 15)] |= 1 << (4 * (k & 1) + usize::from(b1 >> 4));
                 n.cols[k / 2][usize::from(b2 & 15)] |= 1 << (4 * (k & 1) + usize::from(b2 >> 4));
             }
@@ -356,8 +355,6 @@ struct Avx2Tables {
     /// By lead (low nibble), for each byte of `rows` and `cols`: its group's
     /// nibble, where the group is in that byte.
     nibbles: [[u8; 16]; 3],
-    /// By a continuation byte's high nibble (8–B): its bit in both nibbles.
-    high: [u8; 16],
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -542,6 +539,13 @@ mod avx2 {
     /// Blocks whose candidates are gathered before they are tested.
     const CHUNK: usize = 8;
 
+    /// By a continuation byte's high nibble (8–B): its bit (bits 4–5 of the
+    /// byte) in both nibbles of a table byte.
+    const HIGH: [u8; 16] = [0, 0, 0, 0, 0, 0, 0, 0, 0x11, 0x22, 0x44, 0x88, 0, 0, 0, 0];
+
+    /// By a byte's high nibble: two- and four-byte leads (C, D, F).
+    const ALWAYS: [u8; 16] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0xFF];
+
     /// 32 bytes, and two to look ahead: the rest of a character.
     const BLOCK: usize = 34;
 
@@ -564,9 +568,8 @@ mod avx2 {
                 rows: t.rows.each_ref().map(load),
                 cols: t.cols.each_ref().map(load),
                 nibbles: t.nibbles.each_ref().map(load),
-                high: load(&t.high),
-                // by high nibble: two- and four-byte leads
-                always: load(&[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0xFF]),
+                high: load(&HIGH),
+                always: load(&ALWAYS),
             }
         }
 
