@@ -65,7 +65,7 @@ pub struct Common {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Write a JSON report of the run to FILE.
+    /// Write a JSON report of the run to FILE (`-`: stdout).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
 }
@@ -84,6 +84,9 @@ pub struct CleanArgs {
     /// With --in-place: keep the original as FILE+SUFFIX.
     #[arg(long, value_name = "SUFFIX", requires = "in_place")]
     pub backup: Option<String>,
+    /// With --backup: replace backups left by an earlier run (by default such a file is left alone and reported).
+    #[arg(long, requires = "backup")]
+    pub overwrite_backup: bool,
     /// Learn corpus-wide boilerplate from the inputs first, then clean with it.
     #[arg(long)]
     pub learn: bool,

@@ -129,8 +129,10 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
         }
         return None;
     };
+    // The NUL lane alone is weak evidence (`hello\0world\n` has one): the
+    // decoded text must read as text too.
     let (text, bad) = decode_counting(candidate, bytes);
-    (bad == 0 && !text.contains('\0')).then_some(candidate)
+    (bad == 0 && !text.contains('\0') && plausibility(&text) > 0.5).then_some(candidate)
 }
 
 /// Control bytes other than tab/newline/CR/form feed/escape mark a binary file.
@@ -261,6 +263,11 @@ mod tests {
         let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0";
         assert_eq!(decode(png, None).unwrap_err(), NotText::Binary);
         assert_eq!(decode(b"", None).unwrap_err(), NotText::Empty);
+        // one NUL in an even-length ASCII line is no evidence of UTF-16
+        assert_eq!(
+            decode(b"hello\0world\n", None).unwrap_err(),
+            NotText::Binary
+        );
     }
 
     #[test]

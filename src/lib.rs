@@ -3,13 +3,16 @@
 //! paywall markers → adverts → censored tokens → learned boilerplate → whitespace.
 //! The library never prints; the binary does.
 
+pub mod atomic;
 pub mod charclass;
 pub mod cli;
 pub mod config;
 pub mod decode;
 pub mod discover;
+pub mod inplace;
 mod jsonstr;
 pub mod learn;
+pub mod lock;
 pub mod pipeline;
 pub mod report;
 pub mod rules;

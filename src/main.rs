@@ -7,7 +7,8 @@ use docclean::cli::{
     CheckArgs, CleanArgs, Cli, Command, Common, LearnArgs, ReportAction, RulesAction,
 };
 use docclean::config::Config;
-use docclean::discover::{discover, shard, WorkItem};
+use docclean::discover::{discover, shard, WalkOptions, WorkItem};
+use docclean::inplace::Backup;
 use docclean::learn::{self, LearnOptions, LearnedLine};
 use docclean::report::{ErrorEntry, Report, Skipped, Tally, Timings};
 use docclean::rules::{self, RuleSet, RuleSource};
@@ -17,6 +18,7 @@ use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 // Cleaning allocates and frees many short strings on every thread.
@@ -65,9 +67,9 @@ fn thread_pool(jobs: usize) -> anyhow::Result<()> {
 fn work_items(
     cfg: &Config,
     inputs: &[PathBuf],
-    out: Option<&Path>,
-) -> anyhow::Result<(Vec<WorkItem>, Tally)> {
-    let found = discover(inputs, out)?;
+    walk: WalkOptions,
+) -> anyhow::Result<(Vec<WorkItem>, Tally, Vec<PathBuf>)> {
+    let found = discover(inputs, walk)?;
     let mut pre = Tally::default();
     for (path, msg) in found.errors {
         pre.errors.push(ErrorEntry {
@@ -81,11 +83,52 @@ fn work_items(
             reason: "symbolic link (not followed)".into(),
         });
     }
+    for (path, reason) in found.own_files {
+        pre.skipped.push(Skipped { path, reason });
+    }
+    pre.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     let items = match cfg.shard {
         Some((k, n)) => shard(found.items, k, n),
         None => found.items,
     };
-    Ok((items, pre))
+    Ok((items, pre, found.locks))
+}
+
+/// Files done and to do, for the message an interrupt prints.
+static DONE: AtomicUsize = AtomicUsize::new(0);
+static TOTAL: AtomicUsize = AtomicUsize::new(0);
+
+/// Ctrl-C and SIGTERM: remove temporary files (and lock files), say what was
+/// done, exit 130. Every output already renamed into place is complete; no
+/// input is left half-written.
+fn on_interrupt() {
+    let _ = ctrlc::set_handler(|| {
+        let removed = docclean::atomic::remove_live_files();
+        eprintln!(
+            "docclean: interrupted after {} of {} files; {removed} temporary file(s) removed; every file written is complete, the others are as they were",
+            DONE.load(Ordering::SeqCst),
+            TOTAL.load(Ordering::SeqCst)
+        );
+        std::process::exit(130);
+    });
+}
+
+/// The directories an in-place run locks: each input directory, and the
+/// directory of each input file.
+fn lock_dirs(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    inputs
+        .iter()
+        .map(|p| {
+            if p.is_dir() {
+                p.clone()
+            } else {
+                p.parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+                    .to_path_buf()
+            }
+        })
+        .collect()
 }
 
 fn progress(cfg: &Config, len: usize) -> ProgressBar {
@@ -118,7 +161,7 @@ fn finish(
     report.boilerplate = learned;
     if let Some(path) = &cfg.report {
         let json = serde_json::to_string_pretty(&report)?;
-        run::write_atomic(path, format!("{json}\n").as_bytes(), None)
+        docclean::atomic::write_user_file(path, format!("{json}\n").as_bytes())
             .map_err(|e| anyhow::anyhow!("report: {e}"))?;
     }
     if !cfg.quiet {
@@ -217,13 +260,43 @@ fn run_options(cfg: &Config, output: Output) -> RunOptions {
     }
 }
 
+/// `--report -` shares stdout with nothing else.
+fn report_to_stdout_alone(cfg: &Config, stdout_used: bool) -> anyhow::Result<()> {
+    if stdout_used && cfg.report.as_ref().is_some_and(|p| p.as_os_str() == "-") {
+        anyhow::bail!("--report - writes the report to stdout, which this mode already writes to: give the report a file name");
+    }
+    Ok(())
+}
+
+/// Where `clean` writes, from its flags.
+fn clean_output(a: &CleanArgs) -> anyhow::Result<Output> {
+    if let Some(suffix) = &a.backup {
+        if suffix.is_empty() || suffix.contains('/') {
+            anyhow::bail!("--backup takes a suffix such as .orig (not empty, no /): it is appended to each file name");
+        }
+    }
+    Ok(match (&a.out, a.in_place) {
+        (Some(dir), false) => Output::Dir(dir.clone()),
+        (None, true) => Output::InPlace {
+            backup: a.backup.clone().map(|suffix| Backup {
+                suffix,
+                overwrite: a.overwrite_backup,
+            }),
+        },
+        _ => anyhow::bail!(
+            "say where the cleaned text goes: --out DIR, or --in-place to replace the inputs"
+        ),
+    })
+}
+
 fn clean(a: CleanArgs) -> anyhow::Result<u8> {
     let cfg = Config::resolve(&a.common)?;
     let mut set = cfg.rule_set()?;
     thread_pool(cfg.jobs)?;
     let started = Instant::now();
     if a.inputs.len() == 1 && a.inputs[0].as_os_str() == "-" {
-        let opts = run_options(&cfg, Output::Dir(PathBuf::new()));
+        report_to_stdout_alone(&cfg, true)?;
+        let opts = run_options(&cfg, Output::Stdout);
         let tally = run::run_stdin(&set, &opts)?;
         let report = finish(&cfg, &set, tally, started, Vec::new())?;
         return Ok(if report.errors.is_empty() { 0 } else { 2 });
@@ -231,16 +304,21 @@ fn clean(a: CleanArgs) -> anyhow::Result<u8> {
     if a.inputs.iter().any(|p| p.as_os_str() == "-") {
         anyhow::bail!("`-` (stdin) cannot be mixed with other inputs");
     }
-    let output = match (&a.out, a.in_place) {
-        (Some(dir), false) => Output::Dir(dir.clone()),
-        (None, true) => Output::InPlace {
-            backup: a.backup.clone(),
-        },
-        _ => anyhow::bail!(
-            "say where the cleaned text goes: --out DIR, or --in-place to replace the inputs"
-        ),
+    let output = clean_output(&a)?;
+    let walk = WalkOptions {
+        out: a.out.as_deref(),
+        backup_suffix: a.backup.as_deref(),
+        sweep: true,
     };
-    let (items, pre) = work_items(&cfg, &a.inputs, a.out.as_deref())?;
+    let (items, pre, locks) = work_items(&cfg, &a.inputs, walk)?;
+    let _lock = match &output {
+        Output::InPlace { .. } => Some(
+            docclean::lock::RunLock::acquire(&lock_dirs(&a.inputs), &locks)
+                .map_err(|e| anyhow::anyhow!(e))?,
+        ),
+        _ => None,
+    };
+    on_interrupt();
     let opts = run_options(&cfg, output);
     let mut learned = Vec::new();
     if a.learn {
@@ -260,8 +338,12 @@ fn clean(a: CleanArgs) -> anyhow::Result<u8> {
         }
         learned = lines;
     }
+    TOTAL.store(items.len(), Ordering::SeqCst);
     let pb = progress(&cfg, items.len());
-    let tally = run::run_items(&set, &items, &opts, &|| pb.inc(1));
+    let tally = run::run_items(&set, &items, &opts, &|| {
+        DONE.fetch_add(1, Ordering::SeqCst);
+        pb.inc(1)
+    });
     pb.finish_and_clear();
     let report = finish(&cfg, &set, pre.merge(tally), started, learned)?;
     Ok(if report.errors.is_empty() { 0 } else { 2 })
@@ -272,11 +354,12 @@ fn check(a: CheckArgs) -> anyhow::Result<u8> {
     let set = cfg.rule_set()?;
     thread_pool(cfg.jobs)?;
     let started = Instant::now();
+    report_to_stdout_alone(&cfg, true)?;
     let opts = run_options(&cfg, Output::Check { diff: a.diff });
     let tally = if a.inputs.len() == 1 && a.inputs[0].as_os_str() == "-" {
         run::run_stdin(&set, &opts)?
     } else {
-        let (items, pre) = work_items(&cfg, &a.inputs, None)?;
+        let (items, pre, _) = work_items(&cfg, &a.inputs, WalkOptions::default())?;
         let pb = progress(&cfg, items.len());
         let t = run::run_items(&set, &items, &opts, &|| pb.inc(1));
         pb.finish_and_clear();
@@ -356,7 +439,7 @@ fn learn_cmd(a: LearnArgs) -> anyhow::Result<u8> {
     let cfg = Config::resolve(&a.common)?;
     let set = cfg.rule_set()?;
     thread_pool(cfg.jobs)?;
-    let (items, _) = work_items(&cfg, &a.inputs, None)?;
+    let (items, _, _) = work_items(&cfg, &a.inputs, WalkOptions::default())?;
     let opts = LearnOptions {
         min_documents: a.min_documents,
         zone_lines: a.zone_lines,
@@ -366,7 +449,7 @@ fn learn_cmd(a: LearnArgs) -> anyhow::Result<u8> {
     if let Some(path) = &a.save_counts {
         let counts = count_pass(&set, &items, &opts, &run_opts);
         let file = learn::CountsFile::new(&counts, &opts);
-        run::write_atomic(path, serde_json::to_string(&file)?.as_bytes(), None)
+        docclean::atomic::write_user_file(path, serde_json::to_string(&file)?.as_bytes())
             .map_err(|e| anyhow::anyhow!(e))?;
         if !cfg.quiet {
             eprintln!(
@@ -399,7 +482,7 @@ fn learn_cmd(a: LearnArgs) -> anyhow::Result<u8> {
         .save_boilerplate
         .as_ref()
         .expect("clap requires --save-boilerplate here");
-    run::write_atomic(out, learn::to_rule_file(&lines, docs).as_bytes(), None)
+    docclean::atomic::write_user_file(out, learn::to_rule_file(&lines, docs).as_bytes())
         .map_err(|e| anyhow::anyhow!(e))?;
     if !cfg.quiet {
         eprintln!(

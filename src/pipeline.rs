@@ -43,9 +43,12 @@ impl<'a> Pipeline<'a> {
         }
     }
 
-    /// Clean one document.
+    /// Clean one document. A later stage can uncover work for an earlier one
+    /// (a zero-width space inside mojibake, a marker inside an entity, a tail
+    /// block that moves once the last one is gone), so the stages run again
+    /// on changed text until it settles: one run reaches the fixed point a
+    /// second run would find.
     pub fn clean<'t>(&self, text: &'t str) -> (Cow<'t, str>, DocOutcome) {
-        let mut cur: Cow<'t, str> = Cow::Borrowed(text);
         let mut outcome = DocOutcome {
             hits: (0..self.set.rules.len())
                 .map(|i| RuleHits {
@@ -55,15 +58,43 @@ impl<'a> Pipeline<'a> {
                 .collect(),
             emptied: false,
         };
+        let mut cur: Option<String> = None;
+        for _ in 0..MAX_PASSES {
+            let input = cur.as_deref().unwrap_or(text);
+            match self.pass(input, &mut outcome) {
+                Some(next) if next != input => cur = Some(next),
+                _ => break,
+            }
+        }
+        let cur = cur.map_or(Cow::Borrowed(text), Cow::Owned);
+        outcome.emptied = cur.trim().is_empty() && !text.trim().is_empty();
+        (cur, outcome)
+    }
+
+    /// Every stage once; `None` when no rule changed anything. Report rules
+    /// describe the text as the last pass left it, so their counts start over.
+    fn pass(&self, text: &str, outcome: &mut DocOutcome) -> Option<String> {
+        let mut cur: Cow<str> = Cow::Borrowed(text);
         for (rule, hits) in self.set.rules.iter().zip(outcome.hits.iter_mut()) {
+            if rule.action == Action::Report {
+                *hits = RuleHits {
+                    skip_examples: hits.skip_examples,
+                    ..RuleHits::default()
+                };
+            }
             if let Some(next) = rule.run(&cur, hits) {
                 cur = Cow::Owned(next);
             }
         }
-        outcome.emptied = cur.trim().is_empty() && !text.trim().is_empty();
-        (cur, outcome)
+        match cur {
+            Cow::Owned(s) => Some(s),
+            Cow::Borrowed(_) => None,
+        }
     }
 }
+
+/// Whole-pipeline passes over one document, at most.
+const MAX_PASSES: usize = 3;
 
 #[cfg(test)]
 mod tests {
@@ -82,6 +113,22 @@ mod tests {
         let (out, _) =
             p.clean("深入学习贯彻D##paidbegin##的二十大精神，庭院%2B&ldquo;美&rdquo;\u{200B}\r\n");
         assert_eq!(out, "深入学习贯彻党的二十大精神，庭院+“美”\n");
+    }
+
+    /// Each of these needed a second run before the pipeline re-ran itself.
+    #[test]
+    fn one_run_reaches_the_fixed_point() {
+        let set = default_set();
+        let p = Pipeline::new(&set);
+        for (input, expected) in [
+            ("鍏氬憳\u{200B}", "党员"),
+            ("&rd##paidend##quo;双达标", "”双达标"),
+        ] {
+            let (once, _) = p.clean(input);
+            assert_eq!(once, expected, "{input:?}");
+            let (twice, _) = p.clean(&once);
+            assert_eq!(once, twice, "{input:?}");
+        }
     }
 
     proptest! {

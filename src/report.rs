@@ -168,6 +168,15 @@ impl Tally {
             self.rules.resize(outcome.hits.len(), RuleTally::default());
         }
         for (i, h) in outcome.hits.iter().enumerate() {
+            if h.diverged {
+                self.errors.push(ErrorEntry {
+                    path: path(),
+                    message: format!(
+                        "rule {} did not settle (each pass changed the text again, or it grew the text more than fourfold): this document is left as the rule found it; fix the rule's pattern",
+                        set.rules[i].id
+                    ),
+                });
+            }
             let t = &mut self.rules[i];
             if h.judged {
                 t.judged += 1;

@@ -2,8 +2,10 @@
 //! results merged in input order, writes atomic, per-file trouble recorded
 //! and the run carried on.
 
-use crate::decode::{decode, NotText};
+use crate::atomic::{write_atomic, TempFile};
+use crate::decode::decode;
 use crate::discover::WorkItem;
+use crate::inplace::Backup;
 use crate::pipeline::Pipeline;
 use crate::report::{DecodeLoss, ErrorEntry, Skipped, Tally, Warning};
 use crate::rules::{hits::MAX_EXAMPLES, RuleSet};
@@ -17,8 +19,10 @@ use std::path::{Path, PathBuf};
 pub enum Output {
     /// A tree mirroring the inputs.
     Dir(PathBuf),
+    /// Standard output (`clean -`).
+    Stdout,
     /// Replace each changed input atomically, optionally keeping a backup.
-    InPlace { backup: Option<String> },
+    InPlace { backup: Option<Backup> },
     /// Write nothing: report what would change (check mode).
     Check { diff: bool },
 }
@@ -130,58 +134,18 @@ fn process_item(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Tally {
         Err(e) => return error_tally(set.rules.len(), &display, format!("cannot read: {e}")),
     };
     let mut tally = Tally::new(set.rules.len());
-    tally.files = 1;
-    tally.input_bytes = bytes.len() as u64;
-    let decoded = match decode(&bytes, opts.encoding) {
-        Ok(d) => d,
-        Err(why) => {
-            tally.skipped.push(Skipped {
-                path: display,
-                reason: why.to_string(),
-            });
-            return tally;
-        }
+    let Some(doc) = clean_whole(set, &display, bytes, opts, &mut tally) else {
+        return tally;
     };
-    *tally
-        .encodings
-        .entry(decoded.encoding.to_owned())
-        .or_default() += 1;
-    if decoded.bad_bytes > 0 {
-        tally.warnings.push(Warning {
-            path: display.clone(),
-            line: None,
-            message: format!(
-                "{} byte(s) could not be decoded as {} and became U+FFFD",
-                decoded.bad_bytes, decoded.encoding
-            ),
-        });
-        tally.decode_losses.push(DecodeLoss {
-            path: display.clone(),
-            encoding: decoded.encoding.to_owned(),
-            bad_bytes: decoded.bad_bytes as u64,
-        });
-    }
-    let pipeline = Pipeline::new(set);
-    let (cleaned, outcome) = pipeline.clean(&decoded.text);
-    let changed = cleaned.as_ref() != decoded.text;
-    tally.add_document(set, &|| display.clone(), &outcome, changed);
     let result = match &opts.output {
-        Output::Check { diff } => {
-            if changed {
-                let rules: Vec<String> = outcome.changed_rules(set).map(str::to_owned).collect();
-                let mut entry = rules;
-                if *diff {
-                    entry.push(unified_diff(&display, &decoded.text, &cleaned));
-                }
-                tally.changed.push((display.clone(), entry));
-            }
-            Ok(())
-        }
-        Output::Dir(dir) => write_atomic(&dir.join(&item.rel), cleaned.as_bytes(), None),
+        Output::Check { .. } => Ok(()),
+        Output::Stdout => Err("files are written to a directory or in place, not to stdout".into()),
+        Output::Dir(dir) => write_atomic(&dir.join(&item.rel), doc.output().as_bytes()),
         Output::InPlace { backup } => {
-            let transcode = decoded.encoding != "UTF-8" || decoded.bom;
-            if changed || transcode {
-                write_atomic(&item.path, cleaned.as_bytes(), backup.as_deref())
+            let transcode = doc.encoding != "UTF-8" || doc.bom;
+            if doc.cleaned.is_some() || transcode {
+                crate::inplace::replace(&item.path, doc.output().as_bytes(), backup.as_ref())
+                    .map(|notes| note_warnings(&mut tally, &display, notes))
             } else {
                 Ok(())
             }
@@ -196,6 +160,84 @@ fn process_item(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Tally {
     tally
 }
 
+/// A whole file (or stdin) as one document, decoded and cleaned.
+struct WholeDocument {
+    text: String,
+    /// The cleaned text, where it differs.
+    cleaned: Option<String>,
+    encoding: &'static str,
+    bom: bool,
+}
+
+impl WholeDocument {
+    fn output(&self) -> &str {
+        self.cleaned.as_deref().unwrap_or(&self.text)
+    }
+}
+
+/// Decode and clean one whole-file document, recording in `tally` its
+/// encoding, decode losses, rule hits and check entry. `None` when the bytes
+/// are not a document (recorded as skipped). Files and stdin both come here.
+fn clean_whole(
+    set: &RuleSet,
+    display: &str,
+    bytes: Vec<u8>,
+    opts: &RunOptions,
+    tally: &mut Tally,
+) -> Option<WholeDocument> {
+    tally.files = 1;
+    tally.input_bytes = bytes.len() as u64;
+    let decoded = match decode(&bytes, opts.encoding) {
+        Ok(d) => d,
+        Err(why) => {
+            tally.skipped.push(Skipped {
+                path: display.to_owned(),
+                reason: why.to_string(),
+            });
+            return None;
+        }
+    };
+    drop(bytes);
+    *tally
+        .encodings
+        .entry(decoded.encoding.to_owned())
+        .or_default() += 1;
+    if decoded.bad_bytes > 0 {
+        tally.warnings.push(Warning {
+            path: display.to_owned(),
+            line: None,
+            message: format!(
+                "{} byte(s) could not be decoded as {} and became U+FFFD",
+                decoded.bad_bytes, decoded.encoding
+            ),
+        });
+        tally.decode_losses.push(DecodeLoss {
+            path: display.to_owned(),
+            encoding: decoded.encoding.to_owned(),
+            bad_bytes: decoded.bad_bytes as u64,
+        });
+    }
+    let (cleaned, outcome) = Pipeline::new(set).clean(&decoded.text);
+    let cleaned = match cleaned {
+        std::borrow::Cow::Owned(c) if c != decoded.text => Some(c),
+        _ => None,
+    };
+    tally.add_document(set, &|| display.to_owned(), &outcome, cleaned.is_some());
+    if let (Output::Check { diff }, Some(c)) = (&opts.output, &cleaned) {
+        let mut entry: Vec<String> = outcome.changed_rules(set).map(str::to_owned).collect();
+        if *diff {
+            entry.push(unified_diff(display, &decoded.text, c));
+        }
+        tally.changed.push((display.to_owned(), entry));
+    }
+    Some(WholeDocument {
+        text: decoded.text,
+        cleaned,
+        encoding: decoded.encoding,
+        bom: decoded.bom,
+    })
+}
+
 /// A unified diff of one document, for `check --diff`.
 pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
     similar::TextDiff::from_lines(old, new)
@@ -203,55 +245,6 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
         .context_radius(1)
         .header(path, &format!("{path} (cleaned)"))
         .to_string()
-}
-
-/// Write `data` to `dest` through a temporary file in the same directory, then rename.
-pub fn write_atomic(dest: &Path, data: &[u8], backup: Option<&str>) -> Result<(), String> {
-    if dest.is_dir() {
-        return Err(format!(
-            "output collision: {} is a directory",
-            dest.display()
-        ));
-    }
-    let mut tmp = temp_beside(dest)?;
-    tmp.write_all(data)
-        .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
-    commit(tmp, dest, backup)
-}
-
-/// A temporary file in `dest`'s directory (created if needed), for an atomic rename.
-fn temp_beside(dest: &Path) -> Result<tempfile::NamedTempFile, String> {
-    let parent = dest
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)
-        .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".docclean-");
-    // a new output file gets the usual mode (0666 less the umask), not a
-    // temporary file's 0600; a replaced one keeps its own (see `commit`)
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    builder
-        .tempfile_in(parent)
-        .map_err(|e| format!("cannot write in {}: {e}", parent.display()))
-}
-
-/// Back up `dest` if asked, keep its permissions, and rename the temporary file over it.
-fn commit(tmp: tempfile::NamedTempFile, dest: &Path, backup: Option<&str>) -> Result<(), String> {
-    if let Some(suffix) = backup {
-        let mut b = dest.as_os_str().to_owned();
-        b.push(suffix);
-        std::fs::copy(dest, PathBuf::from(b))
-            .map_err(|e| format!("cannot back up {}: {e}", dest.display()))?;
-    }
-    if let Ok(meta) = std::fs::metadata(dest) {
-        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
-    }
-    tmp.persist(dest)
-        .map_err(|e| format!("cannot replace {}: {}", dest.display(), e.error))?;
-    Ok(())
 }
 
 /// What one JSONL line came to.
@@ -347,6 +340,35 @@ fn find_field<'a>(line: &'a str, name: &str) -> serde_json::Result<Option<&'a Ra
     Ok(v)
 }
 
+/// The text field of one JSONL line (without its newline): the line as
+/// text, the field's raw JSON, and its value. `None` for a blank line; an
+/// error says why the line holds no text to clean. Cleaning and learning read
+/// lines through this one function, so they see the same documents.
+#[allow(clippy::type_complexity)]
+fn line_text<'a>(
+    body: &'a [u8],
+    field: &str,
+) -> Result<Option<(&'a str, &'a RawValue, std::borrow::Cow<'a, str>)>, String> {
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return Ok(None);
+    }
+    let Ok(line) = simdutf8::basic::from_utf8(body) else {
+        return Err("line is not valid UTF-8: passed through unchanged".into());
+    };
+    let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
+    let raw_text = match find_field(line, field) {
+        Ok(Some(r)) => r,
+        Ok(None) => return Err(format!("no `{field}` field: passed through unchanged")),
+        Err(e) => return Err(format!("not a JSON object ({e}): passed through unchanged")),
+    };
+    match serde_json::from_str(raw_text.get()) {
+        Ok(text) => Ok(Some((line, raw_text, text))),
+        Err(_) => Err(format!(
+            "`{field}` is not a string: passed through unchanged"
+        )),
+    }
+}
+
 /// Clean the text field of one JSONL line (without its newline), keeping every other byte.
 fn clean_jsonl_line(
     pipeline: &Pipeline,
@@ -354,33 +376,10 @@ fn clean_jsonl_line(
     opts: &RunOptions,
     doc_path: &dyn Fn() -> String,
 ) -> LineResult {
-    if body.iter().all(|b| b.is_ascii_whitespace()) {
-        return LineResult::pass();
-    }
-    let Ok(line) = simdutf8::basic::from_utf8(body) else {
-        return LineResult::warn("line is not valid UTF-8: passed through unchanged".into());
-    };
-    let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
-    let raw_text = match find_field(line, &opts.text_field) {
-        Ok(Some(r)) => r,
-        Ok(None) => {
-            return LineResult::warn(format!(
-                "no `{}` field: passed through unchanged",
-                opts.text_field
-            ))
-        }
-        Err(e) => {
-            return LineResult::warn(format!("not a JSON object ({e}): passed through unchanged"))
-        }
-    };
-    let text: std::borrow::Cow<str> = match serde_json::from_str(raw_text.get()) {
-        Ok(t) => t,
-        Err(_) => {
-            return LineResult::warn(format!(
-                "`{}` is not a string: passed through unchanged",
-                opts.text_field
-            ))
-        }
+    let (line, raw_text, text) = match line_text(body, &opts.text_field) {
+        Ok(Some(found)) => found,
+        Ok(None) => return LineResult::pass(),
+        Err(why) => return LineResult::warn(why),
     };
     let (cleaned, outcome) = pipeline.clean(&text);
     let changed = cleaned.as_ref() != text.as_ref();
@@ -418,6 +417,31 @@ fn clean_jsonl_line(
     }
 }
 
+/// A cleaned batch on its way to the writer: the input, each line's body
+/// range, and the rewritten lines (by index) where they changed.
+struct Cleaned {
+    buf: Vec<u8>,
+    bodies: Vec<(usize, usize)>,
+    changed: Vec<(usize, Vec<u8>)>,
+}
+
+impl Cleaned {
+    /// Every line in order: rewritten where it changed, else as it was.
+    fn write_to(&self, writer: &mut dyn Write) -> std::io::Result<()> {
+        let mut changed = self.changed.iter().peekable();
+        for (i, &(s, e)) in self.bodies.iter().enumerate() {
+            match changed.next_if(|(j, _)| *j == i) {
+                Some((_, out)) => writer.write_all(out)?,
+                None => {
+                    writer.write_all(&self.buf[s..e])?;
+                    writer.write_all(b"\n")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Stream JSONL from `reader` to `writer`: batches of about 8 MB, their lines
 /// cleaned in parallel, written in order by a writer thread while the next
 /// batch is read and cleaned; memory does not grow with the input.
@@ -441,26 +465,15 @@ fn stream_batches(
     batch_bytes: usize,
 ) -> std::io::Result<Tally> {
     let n = set.rules.len();
-    /// A cleaned batch on its way to the writer: the input, each line's body
-    /// range, and the rewritten line where it changed.
-    type Written = (Vec<u8>, Vec<(usize, usize)>, Vec<Option<Vec<u8>>>);
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Written>(1);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Cleaned>(1);
         // Written batches go back to the reader to be filled again: the same
         // few buffers serve the whole stream, so no fresh memory is faulted in.
         let (free_tx, free_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
         let writing = scope.spawn(move || -> std::io::Result<()> {
-            for (buf, bodies, outs) in rx {
-                for (&(s, e), out) in bodies.iter().zip(outs) {
-                    match out {
-                        Some(o) => writer.write_all(&o)?,
-                        None => {
-                            writer.write_all(&buf[s..e])?;
-                            writer.write_all(b"\n")?;
-                        }
-                    }
-                }
-                let _ = free_tx.try_send(buf);
+            for batch in rx {
+                batch.write_to(writer)?;
+                let _ = free_tx.try_send(batch.buf);
             }
             writer.flush()
         });
@@ -515,11 +528,12 @@ fn stream_batches(
             for nl in memchr::memchr_iter(b'\n', &buf)
                 .chain((buf.last() != Some(&b'\n')).then_some(buf.len()))
             {
-                let end = if nl > start && buf[nl - 1] == b'\r' {
-                    nl - 1
-                } else {
-                    nl
-                };
+                // every CR before the newline goes, so `\r\r\n` ends the
+                // same as `\n` in one run
+                let mut end = nl;
+                while end > start && buf[end - 1] == b'\r' {
+                    end -= 1;
+                }
                 bodies.push((start, end));
                 start = nl + 1;
             }
@@ -537,43 +551,52 @@ fn stream_batches(
                 })
                 .collect();
             let pipeline = Pipeline::skipping_examples(set, &skip);
-            let results: Vec<LineResult> = bodies
+            // Each line's outcome is folded into a tally as soon as it is
+            // made, so a batch holds only the lines that changed: memory per
+            // line is its body range, whatever the number of rules.
+            let (changed, batch) = bodies
                 .par_iter()
                 .enumerate()
-                .map(|(i, &(s, e))| clean_jsonl_line(&pipeline, &buf[s..e], opts, &|| doc_path(i)))
-                .collect();
-            let mut outs: Vec<Option<Vec<u8>>> = Vec::with_capacity(results.len());
-            let mut stats = Vec::with_capacity(results.len());
-            for r in results {
-                outs.push(r.out);
-                stats.push((r.doc, r.warning, r.check));
-            }
-            if tx.send((buf, bodies, outs)).is_err() {
-                break; // the writer failed: its error is returned below
-            }
-            let batch = stats
-                .into_par_iter()
-                .enumerate()
                 .fold(
-                    || Tally::new(n),
-                    |mut t, (i, (doc, warning, check))| {
-                        if let Some(message) = warning {
+                    || (Vec::new(), Tally::new(n)),
+                    |(mut changed, mut t), (i, &(s, e))| {
+                        let r = clean_jsonl_line(&pipeline, &buf[s..e], opts, &|| doc_path(i));
+                        if let Some(message) = r.warning {
                             t.warnings.push(Warning {
                                 path: path.to_owned(),
                                 line: Some(base + i as u64 + 1),
                                 message,
                             });
                         }
-                        if let Some((outcome, changed)) = &doc {
+                        if let Some((outcome, changed)) = &r.doc {
                             t.add_document(set, &|| doc_path(i), outcome, *changed);
                         }
-                        if let Some(entry) = check {
+                        if let Some(entry) = r.check {
                             t.changed.push((doc_path(i), entry));
                         }
-                        t
+                        if let Some(out) = r.out {
+                            changed.push((i, out));
+                        }
+                        (changed, t)
                     },
                 )
-                .reduce(|| Tally::new(n), Tally::merge);
+                .reduce(
+                    || (Vec::new(), Tally::new(n)),
+                    |(mut a, ta), (b, tb)| {
+                        a.extend(b);
+                        (a, ta.merge(tb))
+                    },
+                );
+            if tx
+                .send(Cleaned {
+                    buf,
+                    bodies,
+                    changed,
+                })
+                .is_err()
+            {
+                break; // the writer failed: its error is returned below
+            }
             tally = tally.merge(batch);
         }
         drop(tx);
@@ -584,6 +607,17 @@ fn stream_batches(
     })
 }
 
+/// Warnings for what in-place writing could not keep as it was.
+fn note_warnings(tally: &mut Tally, path: &str, notes: Vec<String>) {
+    for message in notes {
+        tally.warnings.push(Warning {
+            path: path.to_owned(),
+            line: None,
+            message,
+        });
+    }
+}
+
 fn process_jsonl_file(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Result<Tally, String> {
     let display = item.display();
     let mut reader = open_shard(&item.path).map_err(|e| format!("cannot read: {e}"))?;
@@ -592,32 +626,40 @@ fn process_jsonl_file(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Resu
             process_jsonl_stream(set, &display, &mut reader, &mut std::io::sink(), opts)
                 .map_err(|e| format!("cannot read: {e}"))?
         }
-        Output::Dir(dir) => {
-            jsonl_to_file(set, &display, &mut reader, &dir.join(&item.rel), None, opts)?
+        Output::Stdout => {
+            return Err("files are written to a directory or in place, not to stdout".into())
         }
-        Output::InPlace { backup } => jsonl_to_file(
-            set,
-            &display,
-            &mut reader,
-            &item.path,
-            backup.as_deref(),
-            opts,
-        )?,
+        Output::Dir(dir) => {
+            let dest = dir.join(&item.rel);
+            let tmp = TempFile::beside(&dest)?;
+            let (tally, tmp) = jsonl_to_temp(set, &display, &mut reader, tmp, &dest, opts)?;
+            tmp.persist(&dest)?;
+            tally
+        }
+        Output::InPlace { backup } => {
+            let target = crate::inplace::target(&item.path)?;
+            let tmp = TempFile::beside(&target.path)?;
+            let (mut tally, tmp) =
+                jsonl_to_temp(set, &display, &mut reader, tmp, &target.path, opts)?;
+            let notes = target.commit(tmp, backup.as_ref())?;
+            note_warnings(&mut tally, &display, notes);
+            tally
+        }
     };
     tally.files = 1;
     *tally.encodings.entry("UTF-8".into()).or_default() += 1;
     Ok(tally)
 }
 
-fn jsonl_to_file(
+/// Stream a shard into `tmp`, compressed as `dest`'s name says.
+fn jsonl_to_temp(
     set: &RuleSet,
     display: &str,
     reader: &mut (dyn BufRead + Send),
+    tmp: TempFile,
     dest: &Path,
-    backup: Option<&str>,
     opts: &RunOptions,
-) -> Result<Tally, String> {
-    let tmp = temp_beside(dest)?;
+) -> Result<(Tally, TempFile), String> {
     let buf = std::io::BufWriter::with_capacity(1 << 20, tmp);
     let write_err = |e: std::io::Error| format!("cannot write {}: {e}", dest.display());
     let (tally, buf) = match compression_of(dest) {
@@ -645,8 +687,7 @@ fn jsonl_to_file(
     let tmp = buf
         .into_inner()
         .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
-    commit(tmp, dest, backup)?;
-    Ok(tally)
+    Ok((tally, tmp))
 }
 
 /// `clean -`: stdin to stdout.
@@ -663,34 +704,9 @@ pub fn run_stdin(set: &RuleSet, opts: &RunOptions) -> std::io::Result<Tally> {
     let mut bytes = Vec::new();
     stdin.lock().read_to_end(&mut bytes)?;
     let mut tally = Tally::new(set.rules.len());
-    tally.files = 1;
-    tally.input_bytes = bytes.len() as u64;
-    match decode(&bytes, opts.encoding) {
-        Err(NotText::Empty) => {}
-        Err(why) => tally.skipped.push(Skipped {
-            path: "<stdin>".into(),
-            reason: why.to_string(),
-        }),
-        Ok(decoded) => {
-            *tally
-                .encodings
-                .entry(decoded.encoding.to_owned())
-                .or_default() += 1;
-            let (cleaned, outcome) = Pipeline::new(set).clean(&decoded.text);
-            let changed = cleaned.as_ref() != decoded.text;
-            tally.add_document(set, &|| "<stdin>".to_owned(), &outcome, changed);
-            if let Output::Check { diff } = &opts.output {
-                if changed {
-                    let mut entry: Vec<String> =
-                        outcome.changed_rules(set).map(str::to_owned).collect();
-                    if *diff {
-                        entry.push(unified_diff("<stdin>", &decoded.text, &cleaned));
-                    }
-                    tally.changed.push(("<stdin>".into(), entry));
-                }
-            } else {
-                out.write_all(cleaned.as_bytes())?;
-            }
+    if let Some(doc) = clean_whole(set, "<stdin>", bytes, opts, &mut tally) {
+        if !matches!(opts.output, Output::Check { .. }) {
+            out.write_all(doc.output().as_bytes())?;
         }
     }
     out.flush()?;
@@ -704,14 +720,13 @@ pub fn documents_of(item: &WorkItem, opts: &RunOptions, f: &mut dyn FnMut(&str))
         let Ok(reader) = open_shard(&item.path) else {
             return;
         };
-        for line in reader.lines().map_while(Result::ok) {
-            if let Ok(fields) = serde_json::from_str::<indexmap::IndexMap<&str, &RawValue>>(&line) {
-                if let Some(t) = fields
-                    .get(opts.text_field.as_str())
-                    .and_then(|r| serde_json::from_str::<String>(r.get()).ok())
-                {
-                    f(&t);
-                }
+        for line in reader.split(b'\n').map_while(Result::ok) {
+            let mut body = line.as_slice();
+            while let [rest @ .., b'\r'] = body {
+                body = rest;
+            }
+            if let Ok(Some((_, _, text))) = line_text(body, &opts.text_field) {
+                f(&text);
             }
         }
     } else if let Ok(bytes) = std::fs::read(&item.path) {

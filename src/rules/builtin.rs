@@ -165,8 +165,11 @@ impl RuleKind for HtmlEntities {
     }
 }
 
-/// Zero-width spaces and joiners, word joiner, BOM inside text.
-const INVISIBLE: [char; 5] = ['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'];
+/// Zero-width spaces and joiners, word joiner, BOM inside text, and NUL: a NUL
+/// written out would make the next reader take the file for UTF-16 or binary.
+const INVISIBLE: [char; 6] = [
+    '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{0}',
+];
 
 fn is_invisible(c: char) -> bool {
     INVISIBLE.contains(&c)
@@ -181,7 +184,7 @@ pub struct Invisible;
 
 impl RuleKind for Invisible {
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
-        // All of them are three-byte sequences starting E2 80/81 or EF BB.
+        // Three-byte sequences starting E2 80/81 or EF BB, and the NUL byte.
         use std::sync::OnceLock;
         static GATE: OnceLock<super::prefilter::Literals> = OnceLock::new();
         let gate = GATE.get_or_init(|| {
@@ -371,6 +374,7 @@ mod tests {
     #[test]
     fn invisible_and_whitespace() {
         assert_eq!(run(&Invisible, "党\u{200B}员\u{FEFF}"), "党员");
+        assert_eq!(run(&Invisible, "hello\u{0}world"), "helloworld");
         assert_eq!(run(&Invisible, "👨\u{200D}👩"), "👨\u{200D}👩");
         assert_eq!(run(&Newlines, "a\r\nb\rc"), "a\nb\nc");
         assert_eq!(run(&TrailingSpace, "a  \n　　正文 \t\nb"), "a\n　　正文\nb");

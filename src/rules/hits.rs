@@ -25,6 +25,9 @@ pub struct RuleHits {
     pub findings: Vec<(usize, String, String)>,
     /// The report already holds all the examples it keeps for this rule: make none.
     pub skip_examples: bool,
+    /// The rule did not settle (each pass changed the text again, or the text
+    /// grew past [`growth_limit`]): the document was left as the rule found it.
+    pub diverged: bool,
 }
 
 impl RuleHits {
@@ -71,21 +74,45 @@ pub fn splice(
     })
 }
 
-/// Run `pass` until it changes nothing (at most five times), so one run of a
-/// rule reaches the fixed point that a second run would find.
+/// Passes a repeating rule gets to reach its fixed point.
+const MAX_PASSES: usize = 6;
+
+/// How long a rule may make a text of `len` bytes: no cleaning more than
+/// quadruples a document (a `D` restored as `党` triples one byte).
+pub fn growth_limit(len: usize) -> usize {
+    len.saturating_mul(4).saturating_add(4096)
+}
+
+/// Run `pass` until it changes nothing, so one run of a rule reaches the
+/// fixed point that a second run would find. A rule that has not settled
+/// after [`MAX_PASSES`], or that grows the text past [`growth_limit`], is
+/// undone for this document and marked `diverged`.
 pub fn to_fixed_point(
     text: &str,
     hits: &mut RuleHits,
     pass: impl Fn(&str, &mut RuleHits) -> Option<String>,
 ) -> Option<String> {
-    let mut cur = pass(text, hits)?;
-    for _ in 0..4 {
+    let limit = growth_limit(text.len());
+    let Some(mut cur) = pass(text, hits) else {
+        return None;
+    };
+    for _ in 1..MAX_PASSES {
+        if cur.len() > limit || hits.diverged {
+            break;
+        }
         match pass(&cur, hits) {
             Some(next) => cur = next,
+            None if !hits.diverged => return Some(cur),
             None => break,
         }
     }
-    Some(cur)
+    *hits = RuleHits {
+        diverged: true,
+        skip_examples: hits.skip_examples,
+        track_lines: hits.track_lines,
+        ..RuleHits::default()
+    };
+    None
 }
 
 fn tail_chars(s: &str, n: usize) -> &str {
@@ -115,6 +142,25 @@ fn shorten(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rule_that_never_settles_is_undone() {
+        let mut h = RuleHits::default();
+        let grow = |t: &str, h: &mut RuleHits| {
+            h.changes += 1;
+            Some(t.replace('a', "aa"))
+        };
+        assert_eq!(to_fixed_point("xa", &mut h, grow), None);
+        assert!(h.diverged);
+        assert_eq!(h.changes, 0);
+        let mut h = RuleHits::default();
+        let settles = |t: &str, _: &mut RuleHits| t.contains("aa").then(|| t.replace("aa", "a"));
+        assert_eq!(
+            to_fixed_point("aaaa", &mut h, settles).as_deref(),
+            Some("a")
+        );
+        assert!(!h.diverged);
+    }
 
     #[test]
     fn edit_records_context_and_counts() {

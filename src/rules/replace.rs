@@ -35,15 +35,28 @@ impl Replace {
         })
     }
 
+    /// One pass; a pass that would grow the text past the limit stops early
+    /// and marks the rule diverged.
     fn once(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
+        let room = super::hits::growth_limit(text.len()) - text.len();
+        let mut grown = 0usize;
         let mut rep = String::new();
-        let edits = self.re.captures_iter(text).filter_map(|caps| {
+        let mut edits = Vec::new();
+        for caps in self.re.captures_iter(text) {
             let m = caps.get(0).expect("group 0");
             rep.clear();
             caps.expand(&self.template, &mut rep);
-            (rep != m.as_str()).then(|| (m.start(), m.end(), rep.clone()))
-        });
-        super::hits::splice(text, hits, edits.collect::<Vec<_>>())
+            if rep == m.as_str() {
+                continue;
+            }
+            grown += rep.len().saturating_sub(m.len());
+            if grown > room {
+                hits.diverged = true;
+                return None;
+            }
+            edits.push((m.start(), m.end(), rep.clone()));
+        }
+        super::hits::splice(text, hits, edits)
     }
 }
 
