@@ -66,9 +66,36 @@ fn canonical(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
+/// Where a path that may not exist yet will be once its directories are
+/// made: its longest existing ancestor resolved, the rest (`..` included)
+/// applied to it, as creating the directories would.
+fn resolved(p: &Path) -> PathBuf {
+    let absolute = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut base = absolute.as_path();
+    let mut rest = Vec::new();
+    while !base.exists() {
+        let (Some(parent), Some(name)) = (base.parent(), base.components().next_back()) else {
+            return absolute;
+        };
+        rest.push(name);
+        base = parent;
+    }
+    let mut out = canonical(base);
+    for c in rest.into_iter().rev() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Walk the inputs. `out` is skipped where it lies inside an input.
 pub fn discover(inputs: &[PathBuf], opts: WalkOptions) -> Result<Discovered, DiscoverError> {
-    let out_canon = opts.out.map(canonical);
+    let out_canon = opts.out.map(resolved);
     if let Some(out) = opts.out {
         if out.is_file() {
             return Err(DiscoverError::OutIsFile(out.display().to_string()));
@@ -230,9 +257,6 @@ fn check_collisions(items: &[WorkItem]) -> Result<(), DiscoverError> {
 /// file identity where the output exists. Only outputs that can meet an input
 /// are looked at (the output tree overlaps an input's directory).
 fn check_outputs(items: &[WorkItem], out: &Path, out_canon: &Path) -> Result<(), DiscoverError> {
-    if !out.is_dir() {
-        return Ok(());
-    }
     let overlaps = |item: &WorkItem| {
         let dir = canonical(item.path.parent().unwrap_or(Path::new(".")));
         dir.starts_with(out_canon) || out_canon.starts_with(&dir)
