@@ -105,6 +105,11 @@ fn resolve(path: &Path, notes: &mut Vec<String>) -> Result<PathBuf, String> {
 fn write_backup(path: &Path, b: &Backup) -> Result<(), String> {
     let dest = with_suffix(path, &b.suffix);
     if !b.overwrite && std::fs::symlink_metadata(&dest).is_ok() {
+        // a run stopped between its backup and its rename left exactly this
+        // original there already: nothing to keep twice
+        if same_content(path, &dest) {
+            return Ok(());
+        }
         return Err(backup_exists(&dest));
     }
     let mut tmp = TempFile::beside(&dest)?;
@@ -122,6 +127,15 @@ fn write_backup(path: &Path, b: &Backup) -> Result<(), String> {
         std::io::ErrorKind::AlreadyExists => backup_exists(&dest),
         _ => format!("cannot back up {}: {e}", path.display()),
     })
+}
+
+fn same_content(a: &Path, b: &Path) -> bool {
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) if x.is_file() && y.is_file() && x.len() == y.len() => {
+            matches!((std::fs::read(a), std::fs::read(b)), (Ok(p), Ok(q)) if p == q)
+        }
+        _ => false,
+    }
 }
 
 fn backup_exists(dest: &Path) -> String {
@@ -198,6 +212,7 @@ mod tests {
         let orig = dir.path().join("a.txt.orig");
         assert_eq!(std::fs::read_to_string(&orig).unwrap(), "original");
         // a second replacement would lose the original: refused, file untouched
+        // (a backup that equals the file is already its backup: kept as it is)
         let err = replace(&f, b"again", Some(&backup())).unwrap_err();
         assert!(err.contains("already exists"), "{err}");
         assert_eq!(std::fs::read_to_string(&f).unwrap(), "cleaned");

@@ -126,6 +126,9 @@ pub struct Tally {
     pub brand_mentions: Vec<BrandMention>,
     /// Paths that would change, with the rules that would change them (check mode).
     pub changed: Vec<(String, Vec<String>)>,
+    /// Some output byte differs from the input (a JSONL line rewritten, a
+    /// line end normalised): an in-place shard must be replaced.
+    pub rewritten: bool,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -248,6 +251,7 @@ impl Tally {
         self.damage.extend(other.damage);
         self.brand_mentions.extend(other.brand_mentions);
         self.changed.extend(other.changed);
+        self.rewritten |= other.rewritten;
         self
     }
 

@@ -537,6 +537,9 @@ fn stream_batches(
                 bodies.push((start, end));
                 start = nl + 1;
             }
+            // line ends normalised (a CR dropped, a last newline added)
+            // rewrite the shard even where no text changed
+            tally.rewritten |= bodies.iter().any(|&(_, e)| buf.get(e) != Some(&b'\n'));
             let base = line_no;
             line_no += bodies.len() as u64;
             let doc_path = |i: usize| format!("{path}:{}", base + i as u64 + 1);
@@ -587,6 +590,7 @@ fn stream_batches(
                         (a, ta.merge(tb))
                     },
                 );
+            tally.rewritten |= !changed.is_empty();
             if tx
                 .send(Cleaned {
                     buf,
@@ -641,8 +645,10 @@ fn process_jsonl_file(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Resu
             let tmp = TempFile::beside(&target.path)?;
             let (mut tally, tmp) =
                 jsonl_to_temp(set, &display, &mut reader, tmp, &target.path, opts)?;
-            let notes = target.commit(tmp, backup.as_ref())?;
-            note_warnings(&mut tally, &display, notes);
+            if tally.rewritten {
+                let notes = target.commit(tmp, backup.as_ref())?;
+                note_warnings(&mut tally, &display, notes);
+            }
             tally
         }
     };
