@@ -215,6 +215,27 @@ fn guess_legacy(bytes: &[u8]) -> Decoded {
     decode_with(enc, bytes, false)
 }
 
+/// [`decode`] taking the bytes: valid UTF-8 (the common case) becomes the
+/// text without a copy, so a large file is not held twice.
+pub fn decode_owned(bytes: Vec<u8>, forced: Option<&'static Encoding>) -> Result<Decoded, NotText> {
+    let plain_utf8 = forced.is_none()
+        && !bytes.is_empty()
+        && Encoding::for_bom(&bytes).is_none()
+        && memchr::memchr(0, &bytes).is_none()
+        && simdutf8::basic::from_utf8(&bytes).is_ok();
+    if !plain_utf8 {
+        return decode(&bytes, forced);
+    }
+    // SAFETY: the bytes were validated as UTF-8 just above.
+    let text = unsafe { String::from_utf8_unchecked(bytes) };
+    Ok(Decoded {
+        text,
+        encoding: UTF_8.name(),
+        bom: false,
+        bad_bytes: 0,
+    })
+}
+
 /// Look up an encoding by any WHATWG label (`gbk`, `gb2312`, `big5`, `utf-16le`…).
 pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
     Encoding::for_label(label.trim().as_bytes())

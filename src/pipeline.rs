@@ -49,20 +49,12 @@ impl<'a> Pipeline<'a> {
     /// on changed text until it settles: one run reaches the fixed point a
     /// second run would find.
     pub fn clean<'t>(&self, text: &'t str) -> (Cow<'t, str>, DocOutcome) {
-        let mut outcome = DocOutcome {
-            hits: (0..self.set.rules.len())
-                .map(|i| RuleHits {
-                    skip_examples: self.skip_examples.get(i).copied().unwrap_or(false),
-                    ..RuleHits::default()
-                })
-                .collect(),
-            emptied: false,
-        };
+        let mut outcome = self.fresh_outcome();
         let mut cur: Option<String> = None;
         for _ in 0..MAX_PASSES {
             let input = cur.as_deref().unwrap_or(text);
-            match self.pass(input, &mut outcome) {
-                Some(next) if next != input => cur = Some(next),
+            match self.pass(Cow::Borrowed(input), &mut outcome) {
+                (Cow::Owned(next), true) if next != input => cur = Some(next),
                 _ => break,
             }
         }
@@ -71,10 +63,45 @@ impl<'a> Pipeline<'a> {
         (cur, outcome)
     }
 
-    /// Every stage once; `None` when no rule changed anything. Report rules
-    /// describe the text as the last pass left it, so their counts start over.
-    fn pass(&self, text: &str, outcome: &mut DocOutcome) -> Option<String> {
-        let mut cur: Cow<str> = Cow::Borrowed(text);
+    /// [`clean`](Self::clean) for a document the caller gives away: each
+    /// stage's input is dropped once the stage has replaced it, so a large
+    /// document is held about twice rather than four times. The flag says
+    /// whether a rule edited the text.
+    pub fn clean_owned(&self, text: String) -> (String, DocOutcome, bool) {
+        let mut outcome = self.fresh_outcome();
+        let was_blank = text.trim().is_empty();
+        let mut cur = text;
+        let mut changed = false;
+        for _ in 0..MAX_PASSES {
+            let (next, edited) = self.pass(Cow::Owned(cur), &mut outcome);
+            cur = next.into_owned();
+            if !edited {
+                break;
+            }
+            changed = true;
+        }
+        outcome.emptied = cur.trim().is_empty() && !was_blank;
+        (cur, outcome, changed)
+    }
+
+    fn fresh_outcome(&self) -> DocOutcome {
+        DocOutcome {
+            hits: (0..self.set.rules.len())
+                .map(|i| RuleHits {
+                    skip_examples: self.skip_examples.get(i).copied().unwrap_or(false),
+                    ..RuleHits::default()
+                })
+                .collect(),
+            emptied: false,
+        }
+    }
+
+    /// Every stage once; the flag says whether a rule changed anything.
+    /// Report rules describe the text as the last pass left it, so their
+    /// counts start over.
+    fn pass<'t>(&self, text: Cow<'t, str>, outcome: &mut DocOutcome) -> (Cow<'t, str>, bool) {
+        let mut cur = text;
+        let mut edited = false;
         for (rule, hits) in self.set.rules.iter().zip(outcome.hits.iter_mut()) {
             if rule.action == Action::Report {
                 *hits = RuleHits {
@@ -84,12 +111,10 @@ impl<'a> Pipeline<'a> {
             }
             if let Some(next) = rule.run(&cur, hits) {
                 cur = Cow::Owned(next);
+                edited = true;
             }
         }
-        match cur {
-            Cow::Owned(s) => Some(s),
-            Cow::Borrowed(_) => None,
-        }
+        (cur, edited)
     }
 }
 
@@ -102,14 +127,15 @@ mod tests {
     use crate::rules::{build, load_sources, Selection};
     use proptest::prelude::*;
 
-    fn default_set() -> RuleSet {
-        build(&load_sources(&[], true).unwrap(), &Selection::default()).unwrap()
+    fn default_set() -> &'static RuleSet {
+        static SET: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        SET.get_or_init(|| build(&load_sources(&[], true).unwrap(), &Selection::default()).unwrap())
     }
 
     #[test]
     fn stages_compose() {
         let set = default_set();
-        let p = Pipeline::new(&set);
+        let p = Pipeline::new(set);
         let (out, _) =
             p.clean("深入学习贯彻D##paidbegin##的二十大精神，庭院%2B&ldquo;美&rdquo;\u{200B}\r\n");
         assert_eq!(out, "深入学习贯彻党的二十大精神，庭院+“美”\n");
@@ -119,7 +145,7 @@ mod tests {
     #[test]
     fn one_run_reaches_the_fixed_point() {
         let set = default_set();
-        let p = Pipeline::new(&set);
+        let p = Pipeline::new(set);
         for (input, expected) in [
             ("鍏氬憳\u{200B}", "党员"),
             ("&rd##paidend##quo;双达标", "”双达标"),
@@ -136,7 +162,7 @@ mod tests {
         #[test]
         fn cleaning_is_idempotent(s in "[党DAXa-z0-9员的建区级%2BE5&;amp#ldquo鍏氬憳锛 \n\r　。，【】——会员客服：]{0,60}") {
             let set = default_set();
-            let p = Pipeline::new(&set);
+            let p = Pipeline::new(set);
             let (once, _) = p.clean(&s);
             let (twice, _) = p.clean(&once);
             prop_assert_eq!(once.as_ref(), twice.as_ref());

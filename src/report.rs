@@ -104,8 +104,31 @@ pub struct Report {
     pub brand_mentions: Vec<BrandMention>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub boilerplate: Vec<crate::learn::LearnedLine>,
+    /// Entries left out of a list above once it held [`MAX_LISTED`], by list
+    /// name: the report stays small whatever the corpus.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub omitted: BTreeMap<String, u64>,
     #[serde(default)]
     pub timings: Timings,
+}
+
+/// Entries a report lists per kind (skipped, warnings, errors, decode losses,
+/// damage, brand mentions); past that they are counted under `omitted`.
+pub const MAX_LISTED: usize = 10_000;
+
+/// Append `more` to `list` up to [`MAX_LISTED`], counting the rest.
+fn extend_capped<T>(
+    list: &mut Vec<T>,
+    more: Vec<T>,
+    omitted: &mut BTreeMap<String, u64>,
+    name: &str,
+) {
+    let room = MAX_LISTED.saturating_sub(list.len());
+    let extra = more.len().saturating_sub(room);
+    list.extend(more.into_iter().take(room));
+    if extra > 0 {
+        *omitted.entry(name.to_owned()).or_default() += extra as u64;
+    }
 }
 
 /// The mergeable tally that parallel workers build, in input order.
@@ -126,6 +149,8 @@ pub struct Tally {
     pub brand_mentions: Vec<BrandMention>,
     /// Paths that would change, with the rules that would change them (check mode).
     pub changed: Vec<(String, Vec<String>)>,
+    /// Entries left out of the lists (see [`Report::omitted`]).
+    pub omitted: BTreeMap<String, u64>,
     /// Some output byte differs from the input (a JSONL line rewritten, a
     /// line end normalised): an in-place shard must be replaced.
     pub rewritten: bool,
@@ -226,9 +251,13 @@ impl Tally {
         self.changed_documents += other.changed_documents;
         self.emptied_documents += other.emptied_documents;
         self.input_bytes += other.input_bytes;
-        self.skipped.extend(other.skipped);
-        self.warnings.extend(other.warnings);
-        self.errors.extend(other.errors);
+        for (k, v) in other.omitted {
+            *self.omitted.entry(k).or_default() += v;
+        }
+        let omitted = &mut self.omitted;
+        extend_capped(&mut self.skipped, other.skipped, omitted, "skipped");
+        extend_capped(&mut self.warnings, other.warnings, omitted, "warnings");
+        extend_capped(&mut self.errors, other.errors, omitted, "errors");
         for (k, v) in other.encodings {
             *self.encodings.entry(k).or_default() += v;
         }
@@ -247,9 +276,20 @@ impl Tally {
                 }
             }
         }
-        self.decode_losses.extend(other.decode_losses);
-        self.damage.extend(other.damage);
-        self.brand_mentions.extend(other.brand_mentions);
+        let omitted = &mut self.omitted;
+        extend_capped(
+            &mut self.decode_losses,
+            other.decode_losses,
+            omitted,
+            "decode_losses",
+        );
+        extend_capped(&mut self.damage, other.damage, omitted, "damage");
+        extend_capped(
+            &mut self.brand_mentions,
+            other.brand_mentions,
+            omitted,
+            "brand_mentions",
+        );
         self.changed.extend(other.changed);
         self.rewritten |= other.rewritten;
         self
@@ -297,6 +337,7 @@ impl Tally {
             damage: self.damage,
             brand_mentions: self.brand_mentions,
             boilerplate: Vec::new(),
+            omitted: self.omitted,
             timings,
         }
     }
@@ -317,6 +358,9 @@ impl Report {
             acc.documents += r.documents;
             acc.changed_documents += r.changed_documents;
             acc.emptied_documents += r.emptied_documents;
+            for (k, v) in r.omitted {
+                *acc.omitted.entry(k).or_default() += v;
+            }
             acc.skipped.extend(r.skipped);
             acc.warnings.extend(r.warnings);
             acc.errors.extend(r.errors);
@@ -356,6 +400,10 @@ impl Report {
         Ok(acc)
     }
 
+    fn omitted_of(&self, list: &str) -> u64 {
+        self.omitted.get(list).copied().unwrap_or(0)
+    }
+
     /// The table printed on stderr at the end of a run.
     pub fn table(&self) -> String {
         let mut s = String::new();
@@ -389,10 +437,36 @@ impl Report {
             self.files,
             self.documents,
             self.changed_documents,
-            self.skipped.len(),
-            self.warnings.len(),
-            self.errors.len()
+            self.skipped.len() as u64 + self.omitted_of("skipped"),
+            self.warnings.len() as u64 + self.omitted_of("warnings"),
+            self.errors.len() as u64 + self.omitted_of("errors")
         ));
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_are_capped_and_the_rest_counted() {
+        let entry = |i: usize| Warning {
+            path: format!("f{i}"),
+            line: None,
+            message: "m".into(),
+        };
+        let mut a = Tally::default();
+        a.warnings = (0..MAX_LISTED - 1).map(entry).collect();
+        let mut b = Tally::default();
+        b.warnings = (0..5).map(entry).collect();
+        let merged = a.merge(b);
+        assert_eq!(merged.warnings.len(), MAX_LISTED);
+        assert_eq!(merged.omitted["warnings"], 4);
+        assert_eq!(
+            merged.warnings.last().unwrap().path,
+            "f0",
+            "the first are kept"
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! and the run carried on.
 
 use crate::atomic::{write_atomic, TempFile};
-use crate::decode::decode;
+use crate::decode::{decode, decode_owned};
 use crate::discover::WorkItem;
 use crate::inplace::Backup;
 use crate::pipeline::Pipeline;
@@ -140,11 +140,11 @@ fn process_item(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Tally {
     let result = match &opts.output {
         Output::Check { .. } => Ok(()),
         Output::Stdout => Err("files are written to a directory or in place, not to stdout".into()),
-        Output::Dir(dir) => write_atomic(&dir.join(&item.rel), doc.output().as_bytes()),
+        Output::Dir(dir) => write_atomic(&dir.join(&item.rel), doc.text.as_bytes()),
         Output::InPlace { backup } => {
             let transcode = doc.encoding != "UTF-8" || doc.bom;
-            if doc.cleaned.is_some() || transcode {
-                crate::inplace::replace(&item.path, doc.output().as_bytes(), backup.as_ref())
+            if doc.changed || transcode {
+                crate::inplace::replace(&item.path, doc.text.as_bytes(), backup.as_ref())
                     .map(|notes| note_warnings(&mut tally, &display, notes))
             } else {
                 Ok(())
@@ -162,17 +162,12 @@ fn process_item(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Tally {
 
 /// A whole file (or stdin) as one document, decoded and cleaned.
 struct WholeDocument {
+    /// The cleaned text.
     text: String,
-    /// The cleaned text, where it differs.
-    cleaned: Option<String>,
+    /// Whether a rule changed it.
+    changed: bool,
     encoding: &'static str,
     bom: bool,
-}
-
-impl WholeDocument {
-    fn output(&self) -> &str {
-        self.cleaned.as_deref().unwrap_or(&self.text)
-    }
 }
 
 /// Decode and clean one whole-file document, recording in `tally` its
@@ -187,7 +182,7 @@ fn clean_whole(
 ) -> Option<WholeDocument> {
     tally.files = 1;
     tally.input_bytes = bytes.len() as u64;
-    let decoded = match decode(&bytes, opts.encoding) {
+    let decoded = match decode_owned(bytes, opts.encoding) {
         Ok(d) => d,
         Err(why) => {
             tally.skipped.push(Skipped {
@@ -197,7 +192,6 @@ fn clean_whole(
             return None;
         }
     };
-    drop(bytes);
     *tally
         .encodings
         .entry(decoded.encoding.to_owned())
@@ -217,22 +211,26 @@ fn clean_whole(
             bad_bytes: decoded.bad_bytes as u64,
         });
     }
-    let (cleaned, outcome) = Pipeline::new(set).clean(&decoded.text);
-    let cleaned = match cleaned {
-        std::borrow::Cow::Owned(c) if c != decoded.text => Some(c),
-        _ => None,
-    };
-    tally.add_document(set, &|| display.to_owned(), &outcome, cleaned.is_some());
-    if let (Output::Check { diff }, Some(c)) = (&opts.output, &cleaned) {
+    let diff = matches!(opts.output, Output::Check { diff: true });
+    // the original is kept only where a diff needs it; else the pipeline
+    // owns the text and drops each stage's input as it goes
+    let original = diff.then(|| decoded.text.clone());
+    let (text, outcome, changed) = Pipeline::new(set).clean_owned(decoded.text);
+    tally.add_document(set, &|| display.to_owned(), &outcome, changed);
+    if let (Output::Check { diff }, true) = (&opts.output, changed) {
         let mut entry: Vec<String> = outcome.changed_rules(set).map(str::to_owned).collect();
         if *diff {
-            entry.push(unified_diff(display, &decoded.text, c));
+            entry.push(unified_diff(
+                display,
+                original.as_deref().unwrap_or(""),
+                &text,
+            ));
         }
         tally.changed.push((display.to_owned(), entry));
     }
     Some(WholeDocument {
-        text: decoded.text,
-        cleaned,
+        text,
+        changed,
         encoding: decoded.encoding,
         bom: decoded.bom,
     })
@@ -712,7 +710,7 @@ pub fn run_stdin(set: &RuleSet, opts: &RunOptions) -> std::io::Result<Tally> {
     let mut tally = Tally::new(set.rules.len());
     if let Some(doc) = clean_whole(set, "<stdin>", bytes, opts, &mut tally) {
         if !matches!(opts.output, Output::Check { .. }) {
-            out.write_all(doc.output().as_bytes())?;
+            out.write_all(doc.text.as_bytes())?;
         }
     }
     out.flush()?;

@@ -125,7 +125,8 @@ fn backups_are_kept_and_never_taken_as_documents() {
         .iter()
         .any(|s| s["reason"].as_str().unwrap().contains("backup")));
     // the text changes again (new noise): the old backup is never overwritten
-    fs::write(&a, NOISY).unwrap();
+    let edited = format!("{NOISY}再来一行：D的二十大\n");
+    fs::write(&a, &edited).unwrap();
     let run = docclean()
         .arg("clean")
         .arg(&a)
@@ -133,7 +134,8 @@ fn backups_are_kept_and_never_taken_as_documents() {
         .assert()
         .code(2);
     assert!(stderr_of(&run).contains("already exists"));
-    assert_eq!(fs::read_to_string(&a).unwrap(), NOISY);
+    assert_eq!(fs::read_to_string(&a).unwrap(), edited);
+    assert_eq!(fs::read_to_string(&orig).unwrap(), NOISY);
     docclean()
         .arg("clean")
         .arg(&a)
@@ -146,7 +148,11 @@ fn backups_are_kept_and_never_taken_as_documents() {
         ])
         .assert()
         .code(0);
-    assert_eq!(fs::read_to_string(&a).unwrap(), CLEANED);
+    assert_eq!(
+        fs::read_to_string(&a).unwrap(),
+        format!("{CLEANED}再来一行：党的二十大\n")
+    );
+    assert_eq!(fs::read_to_string(&orig).unwrap(), edited);
 }
 
 #[test]
