@@ -19,6 +19,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 // Cleaning allocates and frees many short strings on every thread.
@@ -257,7 +258,38 @@ fn run_options(cfg: &Config, output: Output) -> RunOptions {
         text_field: cfg.text_field.clone(),
         encoding: cfg.encoding,
         force_jsonl: cfg.jsonl,
+        check_sink: None,
     }
+}
+
+/// Print check entries as they come (`path: rules`, then the diff), and
+/// count them. A closed pipe ends the run quietly.
+fn print_checks(count: Arc<AtomicUsize>) -> run::CheckSink {
+    run::CheckSink(Arc::new(move |entries: Vec<run::CheckEntry>| {
+        count.fetch_add(entries.len(), Ordering::SeqCst);
+        if let Err(e) = write_checks(&entries) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            eprintln!("docclean: cannot write to stdout: {e}");
+            std::process::exit(2);
+        }
+    }))
+}
+
+fn write_checks(entries: &[run::CheckEntry]) -> std::io::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for (path, entry) in entries {
+        let (rules, diff): (Vec<&String>, Vec<&String>) =
+            entry.iter().partition(|s| !s.contains('\n'));
+        let rules: Vec<&str> = rules.iter().map(|s| s.as_str()).collect();
+        writeln!(out, "{path}: {}", rules.join(", "))?;
+        for d in diff {
+            write!(out, "{d}")?;
+        }
+    }
+    out.flush()
 }
 
 /// `--report -` shares stdout with nothing else.
@@ -355,7 +387,11 @@ fn check(a: CheckArgs) -> anyhow::Result<u8> {
     thread_pool(cfg.jobs)?;
     let started = Instant::now();
     report_to_stdout_alone(&cfg, true)?;
-    let opts = run_options(&cfg, Output::Check { diff: a.diff });
+    let changed = Arc::new(AtomicUsize::new(0));
+    let opts = RunOptions {
+        check_sink: Some(print_checks(changed.clone())),
+        ..run_options(&cfg, Output::Check { diff: a.diff })
+    };
     let tally = if a.inputs.len() == 1 && a.inputs[0].as_os_str() == "-" {
         run::run_stdin(&set, &opts)?
     } else {
@@ -365,30 +401,10 @@ fn check(a: CheckArgs) -> anyhow::Result<u8> {
         pb.finish_and_clear();
         pre.merge(t)
     };
-    let changed = tally.changed.clone();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    for (path, entry) in &changed {
-        let (rules, diff): (Vec<&String>, Vec<&String>) =
-            entry.iter().partition(|s| !s.contains('\n'));
-        writeln!(
-            out,
-            "{path}: {}",
-            rules
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )?;
-        for d in diff {
-            write!(out, "{d}")?;
-        }
-    }
-    out.flush()?;
     let report = finish(&cfg, &set, tally, started, Vec::new())?;
     Ok(if !report.errors.is_empty() {
         2
-    } else if !changed.is_empty() {
+    } else if changed.load(Ordering::SeqCst) > 0 {
         1
     } else {
         0

@@ -35,7 +35,42 @@ pub struct RunOptions {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// Treat every input (and stdin) as JSONL, whatever its name.
     pub force_jsonl: bool,
+    /// Check mode: receives the entries in input order as they are made,
+    /// so that a long `check --diff` holds no more than a batch of them.
+    pub check_sink: Option<CheckSink>,
 }
+
+/// What would change in one document: its path, the rules, and the diff
+/// when asked for.
+pub type CheckEntry = (String, Vec<String>);
+
+/// A receiver of check entries (see [`RunOptions::check_sink`]).
+#[derive(Clone)]
+pub struct CheckSink(pub std::sync::Arc<dyn Fn(Vec<CheckEntry>) + Send + Sync>);
+
+impl std::fmt::Debug for CheckSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CheckSink")
+    }
+}
+
+impl RunOptions {
+    /// Hand the tally's check entries so far to the sink, if there is one.
+    fn drain_checks(&self, tally: &mut Tally) {
+        if let Some(sink) = &self.check_sink {
+            if !tally.changed.is_empty() {
+                (sink.0)(std::mem::take(&mut tally.changed));
+            }
+        }
+    }
+
+    fn is_shard(&self, item: &WorkItem) -> bool {
+        self.force_jsonl || is_jsonl(&item.path)
+    }
+}
+
+/// Plain files cleaned together in parallel between two drains of the check sink.
+const FILES_PER_ROUND: usize = 256;
 
 /// Lines of a JSONL shard cleaned together, in parallel, before writing.
 const JSONL_BATCH_BYTES: usize = 8 << 20;
@@ -93,7 +128,10 @@ pub fn open_shard(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
     })
 }
 
-/// Process all items; `tick` is called after each.
+/// Process all items in input order; `tick` is called after each. Runs of
+/// plain files are cleaned in parallel, a few hundred at a time; a shard is
+/// cleaned alone, in parallel within it. Check entries reach the sink in
+/// input order after each round.
 pub fn run_items(
     set: &RuleSet,
     items: &[WorkItem],
@@ -101,14 +139,28 @@ pub fn run_items(
     tick: &(dyn Fn() + Sync),
 ) -> Tally {
     let n = set.rules.len();
-    items
-        .par_iter()
-        .map(|item| {
-            let t = process_item(set, item, opts);
-            tick();
-            t
-        })
-        .reduce(|| Tally::new(n), Tally::merge)
+    let mut total = Tally::new(n);
+    let mut rest = items;
+    while !rest.is_empty() {
+        let plain = rest
+            .iter()
+            .take(FILES_PER_ROUND)
+            .take_while(|item| !opts.is_shard(item))
+            .count();
+        let (round, after) = rest.split_at(plain.max(1));
+        let mut t = round
+            .par_iter()
+            .map(|item| {
+                let t = process_item(set, item, opts);
+                tick();
+                t
+            })
+            .reduce(|| Tally::new(n), Tally::merge);
+        opts.drain_checks(&mut t);
+        total = total.merge(t);
+        rest = after;
+    }
+    total
 }
 
 fn error_tally(n: usize, path: &str, message: String) -> Tally {
@@ -600,6 +652,7 @@ fn stream_batches(
                 break; // the writer failed: its error is returned below
             }
             tally = tally.merge(batch);
+            opts.drain_checks(&mut tally);
         }
         drop(tx);
         let written = writing.join().expect("the writer thread does not panic");
@@ -708,7 +761,9 @@ pub fn run_stdin(set: &RuleSet, opts: &RunOptions) -> std::io::Result<Tally> {
     let mut bytes = Vec::new();
     stdin.lock().read_to_end(&mut bytes)?;
     let mut tally = Tally::new(set.rules.len());
-    if let Some(doc) = clean_whole(set, "<stdin>", bytes, opts, &mut tally) {
+    let doc = clean_whole(set, "<stdin>", bytes, opts, &mut tally);
+    opts.drain_checks(&mut tally);
+    if let Some(doc) = doc {
         if !matches!(opts.output, Output::Check { .. }) {
             out.write_all(doc.text.as_bytes())?;
         }
@@ -756,6 +811,7 @@ mod tests {
             text_field: "text".into(),
             encoding: None,
             force_jsonl: true,
+            check_sink: None,
         };
         let mut input = String::new();
         for i in 0..300 {

@@ -705,3 +705,42 @@ fn damage_is_reported_with_its_lines_and_left_in_place() {
     assert_eq!(damage["rule"], "encoding.irreparable");
     assert_eq!(damage["lines"], serde_json::json!([2]));
 }
+
+/// Check entries are printed as they are made, in input order, shards and
+/// plain files alike, whatever the thread count.
+#[test]
+fn check_prints_in_input_order() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "D的二十大\n").unwrap();
+    fs::write(
+        dir.path().join("b.jsonl"),
+        "{\"text\":\"庭院%2B\"}\n{\"text\":\"干净\"}\n{\"text\":\"D的二十大\"}\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("c.txt"), "每日上##paidbegin##门入户\n").unwrap();
+    for jobs in ["1", "2"] {
+        let run = docclean()
+            .arg("check")
+            .arg(dir.path())
+            .args(["-q", "--diff", "-j", jobs])
+            .assert()
+            .code(1);
+        let out = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+        let heads: Vec<&str> = out
+            .lines()
+            .filter(|l| l.contains(": ") && !l.starts_with(['+', '-', '@']))
+            .map(|l| l.rsplit('/').next().unwrap())
+            .collect();
+        assert_eq!(
+            heads,
+            [
+                "a.txt: censor.dang",
+                "b.jsonl:1: escape.percent",
+                "b.jsonl:3: censor.dang",
+                "c.txt: paywall.cms-marker"
+            ],
+            "{out}"
+        );
+        assert!(out.contains("+党的二十大"), "{out}");
+    }
+}

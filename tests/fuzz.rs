@@ -79,6 +79,7 @@ fn options(output: Output) -> RunOptions {
         text_field: "text".into(),
         encoding: None,
         force_jsonl: true,
+        check_sink: None,
     }
 }
 
