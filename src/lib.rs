@@ -10,6 +10,7 @@ pub mod config;
 pub mod decode;
 pub mod discover;
 pub mod inplace;
+pub mod jsonl;
 mod jsonstr;
 pub mod learn;
 pub mod lock;
@@ -17,6 +18,7 @@ pub mod pipeline;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod shard;
 
 pub use pipeline::Pipeline;
 pub use rules::{RuleSet, Selection};

@@ -123,11 +123,11 @@ mod tests {
         assert!(RunLock::acquire(&[dir.path().to_path_buf()], &[])
             .unwrap_err()
             .contains("another docclean run"));
-        assert!(RunLock::acquire(&[sub.clone()], &[]).is_err());
+        assert!(RunLock::acquire(std::slice::from_ref(&sub), &[]).is_err());
         drop(first);
         assert!(!dir.path().join(LOCK_NAME).exists());
         // an inner run first: the outer run finds its lock file inside the tree
-        let inner = RunLock::acquire(&[sub.clone()], &[]).unwrap();
+        let inner = RunLock::acquire(std::slice::from_ref(&sub), &[]).unwrap();
         let found = std::fs::canonicalize(&sub).unwrap().join(LOCK_NAME);
         assert!(RunLock::acquire(&[dir.path().to_path_buf()], &[found]).is_err());
         drop(inner);

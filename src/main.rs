@@ -280,13 +280,10 @@ fn print_checks(count: Arc<AtomicUsize>) -> run::CheckSink {
 fn write_checks(entries: &[run::CheckEntry]) -> std::io::Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    for (path, entry) in entries {
-        let (rules, diff): (Vec<&String>, Vec<&String>) =
-            entry.iter().partition(|s| !s.contains('\n'));
-        let rules: Vec<&str> = rules.iter().map(|s| s.as_str()).collect();
-        writeln!(out, "{path}: {}", rules.join(", "))?;
-        for d in diff {
-            write!(out, "{d}")?;
+    for e in entries {
+        writeln!(out, "{}: {}", e.path, e.rules.join(", "))?;
+        if let Some(diff) = &e.diff {
+            write!(out, "{diff}")?;
         }
     }
     out.flush()

@@ -112,6 +112,17 @@ pub struct Report {
     pub timings: Timings,
 }
 
+/// What `check` found would change in one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckEntry {
+    /// The document (`path`, or `path:line` in a shard).
+    pub path: String,
+    /// The rules that would change it.
+    pub rules: Vec<String>,
+    /// A unified diff, when asked for.
+    pub diff: Option<String>,
+}
+
 /// Entries a report lists per kind (skipped, warnings, errors, decode losses,
 /// damage, brand mentions); past that they are counted under `omitted`.
 pub const MAX_LISTED: usize = 10_000;
@@ -147,8 +158,8 @@ pub struct Tally {
     pub decode_losses: Vec<DecodeLoss>,
     pub damage: Vec<Damage>,
     pub brand_mentions: Vec<BrandMention>,
-    /// Paths that would change, with the rules that would change them (check mode).
-    pub changed: Vec<(String, Vec<String>)>,
+    /// Documents that would change (check mode), in input order.
+    pub changed: Vec<CheckEntry>,
     /// Entries left out of the lists (see [`Report::omitted`]).
     pub omitted: BTreeMap<String, u64>,
     /// Some output byte differs from the input (a JSONL line rewritten, a
@@ -456,10 +467,14 @@ mod tests {
             line: None,
             message: "m".into(),
         };
-        let mut a = Tally::default();
-        a.warnings = (0..MAX_LISTED - 1).map(entry).collect();
-        let mut b = Tally::default();
-        b.warnings = (0..5).map(entry).collect();
+        let a = Tally {
+            warnings: (0..MAX_LISTED - 1).map(entry).collect(),
+            ..Tally::default()
+        };
+        let b = Tally {
+            warnings: (0..5).map(entry).collect(),
+            ..Tally::default()
+        };
         let merged = a.merge(b);
         assert_eq!(merged.warnings.len(), MAX_LISTED);
         assert_eq!(merged.omitted["warnings"], 4);

@@ -93,9 +93,7 @@ pub fn to_fixed_point(
     pass: impl Fn(&str, &mut RuleHits) -> Option<String>,
 ) -> Option<String> {
     let limit = growth_limit(text.len());
-    let Some(mut cur) = pass(text, hits) else {
-        return None;
-    };
+    let mut cur = pass(text, hits)?;
     for _ in 1..MAX_PASSES {
         if cur.len() > limit || hits.diverged {
             break;

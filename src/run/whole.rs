@@ -1,0 +1,89 @@
+//! A whole file (or stdin) as one document: decoded (its encoding and
+//! losses recorded), cleaned, tallied, and its check entry made.
+
+use super::{Output, RunOptions};
+use crate::decode::decode_owned;
+use crate::pipeline::Pipeline;
+use crate::report::{CheckEntry, DecodeLoss, Skipped, Tally, Warning};
+use crate::rules::RuleSet;
+
+/// A whole file (or stdin) as one document, decoded and cleaned.
+pub(super) struct WholeDocument {
+    /// The cleaned text.
+    pub text: String,
+    /// Whether a rule changed it.
+    pub changed: bool,
+    pub encoding: &'static str,
+    pub bom: bool,
+}
+
+/// Decode and clean one whole-file document, recording in `tally` its
+/// encoding, decode losses, rule hits and check entry. `None` when the bytes
+/// are not a document (recorded as skipped). Files and stdin both come here.
+pub(super) fn clean_whole(
+    set: &RuleSet,
+    display: &str,
+    bytes: Vec<u8>,
+    opts: &RunOptions,
+    tally: &mut Tally,
+) -> Option<WholeDocument> {
+    tally.files = 1;
+    tally.input_bytes = bytes.len() as u64;
+    let decoded = match decode_owned(bytes, opts.encoding) {
+        Ok(d) => d,
+        Err(why) => {
+            tally.skipped.push(Skipped {
+                path: display.to_owned(),
+                reason: why.to_string(),
+            });
+            return None;
+        }
+    };
+    *tally
+        .encodings
+        .entry(decoded.encoding.to_owned())
+        .or_default() += 1;
+    if decoded.bad_bytes > 0 {
+        tally.warnings.push(Warning {
+            path: display.to_owned(),
+            line: None,
+            message: format!(
+                "{} byte(s) could not be decoded as {} and became U+FFFD",
+                decoded.bad_bytes, decoded.encoding
+            ),
+        });
+        tally.decode_losses.push(DecodeLoss {
+            path: display.to_owned(),
+            encoding: decoded.encoding.to_owned(),
+            bad_bytes: decoded.bad_bytes as u64,
+        });
+    }
+    let diff = matches!(opts.output, Output::Check { diff: true });
+    // the original is kept only where a diff needs it; else the pipeline
+    // owns the text and drops each stage's input as it goes
+    let original = diff.then(|| decoded.text.clone());
+    let (text, outcome, changed) = Pipeline::new(set).clean_owned(decoded.text);
+    tally.add_document(set, &|| display.to_owned(), &outcome, changed);
+    if let (Output::Check { diff }, true) = (&opts.output, changed) {
+        tally.changed.push(CheckEntry {
+            path: display.to_owned(),
+            rules: outcome.changed_rules(set).map(str::to_owned).collect(),
+            diff: diff.then(|| unified_diff(display, original.as_deref().unwrap_or(""), &text)),
+        });
+    }
+    Some(WholeDocument {
+        text,
+        changed,
+        encoding: decoded.encoding,
+        bom: decoded.bom,
+    })
+}
+
+/// A unified diff of one document, for `check --diff`.
+pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(1)
+        .header(path, &format!("{path} (cleaned)"))
+        .to_string()
+}
