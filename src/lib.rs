@@ -3,6 +3,8 @@
 //! paywall markers → adverts → censored tokens → learned boilerplate → whitespace.
 //! The library never prints; the binary does.
 
+#![cfg_attr(not(test), deny(clippy::print_stdout, clippy::print_stderr))]
+
 pub mod atomic;
 pub mod charclass;
 pub mod cli;

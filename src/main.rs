@@ -26,6 +26,38 @@ use std::time::Instant;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// How a run ended, as the shell sees it (the README's exit-code table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    /// Finished; `check`: nothing would change.
+    Done,
+    /// `check`: something would change; `rules test`: an example failed.
+    Found,
+    /// An error: usage, a bad rule file, or a file that could not be processed.
+    Failed,
+}
+
+impl Status {
+    /// `Done`, or `Failed` when the run recorded errors.
+    fn unless_errors(report: &Report) -> Status {
+        if report.errors.is_empty() {
+            Status::Done
+        } else {
+            Status::Failed
+        }
+    }
+}
+
+impl From<Status> for ExitCode {
+    fn from(s: Status) -> ExitCode {
+        ExitCode::from(match s {
+            Status::Done => 0,
+            Status::Found => 1,
+            Status::Failed => 2,
+        })
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -38,7 +70,7 @@ fn main() -> ExitCode {
         },
     };
     match result {
-        Ok(code) => ExitCode::from(code),
+        Ok(status) => status.into(),
         Err(e) => {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
@@ -318,7 +350,7 @@ fn clean_output(a: &CleanArgs) -> anyhow::Result<Output> {
     })
 }
 
-fn clean(a: CleanArgs) -> anyhow::Result<u8> {
+fn clean(a: CleanArgs) -> anyhow::Result<Status> {
     let cfg = Config::resolve(&a.common)?;
     let mut set = cfg.rule_set()?;
     thread_pool(cfg.jobs)?;
@@ -328,7 +360,7 @@ fn clean(a: CleanArgs) -> anyhow::Result<u8> {
         let opts = run_options(&cfg, Output::Stdout);
         let tally = run::run_stdin(&set, &opts)?;
         let report = finish(&cfg, &set, tally, started, Vec::new())?;
-        return Ok(if report.errors.is_empty() { 0 } else { 2 });
+        return Ok(Status::unless_errors(&report));
     }
     if a.inputs.iter().any(|p| p.as_os_str() == "-") {
         anyhow::bail!("`-` (stdin) cannot be mixed with other inputs");
@@ -375,10 +407,10 @@ fn clean(a: CleanArgs) -> anyhow::Result<u8> {
     });
     pb.finish_and_clear();
     let report = finish(&cfg, &set, pre.merge(tally), started, learned)?;
-    Ok(if report.errors.is_empty() { 0 } else { 2 })
+    Ok(Status::unless_errors(&report))
 }
 
-fn check(a: CheckArgs) -> anyhow::Result<u8> {
+fn check(a: CheckArgs) -> anyhow::Result<Status> {
     let cfg = Config::resolve(&a.common)?;
     let set = cfg.rule_set()?;
     thread_pool(cfg.jobs)?;
@@ -399,16 +431,13 @@ fn check(a: CheckArgs) -> anyhow::Result<u8> {
         pre.merge(t)
     };
     let report = finish(&cfg, &set, tally, started, Vec::new())?;
-    Ok(if !report.errors.is_empty() {
-        2
-    } else if changed.load(Ordering::SeqCst) > 0 {
-        1
-    } else {
-        0
+    Ok(match Status::unless_errors(&report) {
+        Status::Done if changed.load(Ordering::SeqCst) > 0 => Status::Found,
+        status => status,
     })
 }
 
-fn rules_cmd(action: Option<RulesAction>, common: &Common) -> anyhow::Result<u8> {
+fn rules_cmd(action: Option<RulesAction>, common: &Common) -> anyhow::Result<Status> {
     let mut cfg = Config::resolve(common)?;
     match action {
         None => {
@@ -430,7 +459,7 @@ fn rules_cmd(action: Option<RulesAction>, common: &Common) -> anyhow::Result<u8>
                     r.description
                 )?;
             }
-            Ok(0)
+            Ok(Status::Done)
         }
         Some(RulesAction::Test { paths }) => {
             cfg.rule_paths.extend(paths);
@@ -443,12 +472,16 @@ fn rules_cmd(action: Option<RulesAction>, common: &Common) -> anyhow::Result<u8>
                 );
             }
             println!("rule examples: {passed} passed, {} failed", failures.len());
-            Ok(if failures.is_empty() { 0 } else { 1 })
+            Ok(if failures.is_empty() {
+                Status::Done
+            } else {
+                Status::Found
+            })
         }
     }
 }
 
-fn learn_cmd(a: LearnArgs) -> anyhow::Result<u8> {
+fn learn_cmd(a: LearnArgs) -> anyhow::Result<Status> {
     let cfg = Config::resolve(&a.common)?;
     let set = cfg.rule_set()?;
     thread_pool(cfg.jobs)?;
@@ -472,7 +505,7 @@ fn learn_cmd(a: LearnArgs) -> anyhow::Result<u8> {
                 path.display()
             );
         }
-        return Ok(0);
+        return Ok(Status::Done);
     }
     let counts = if a.counts.is_empty() {
         count_pass(&set, &items, &opts, &run_opts)
@@ -510,10 +543,10 @@ fn learn_cmd(a: LearnArgs) -> anyhow::Result<u8> {
             eprintln!("docclean: warning: {missing} recurring line(s) were not found in the inputs given, so their text is unknown");
         }
     }
-    Ok(0)
+    Ok(Status::Done)
 }
 
-fn merge_reports(paths: &[PathBuf]) -> anyhow::Result<u8> {
+fn merge_reports(paths: &[PathBuf]) -> anyhow::Result<Status> {
     let mut reports = Vec::new();
     for p in paths {
         let text =
@@ -524,5 +557,5 @@ fn merge_reports(paths: &[PathBuf]) -> anyhow::Result<u8> {
     }
     let merged = Report::merge(reports)?;
     println!("{}", serde_json::to_string_pretty(&merged)?);
-    Ok(0)
+    Ok(Status::Done)
 }
