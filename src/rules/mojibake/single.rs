@@ -282,8 +282,11 @@ impl Seen<'_> {
     }
 }
 
+/// A check that turns a candidate down.
+type Check = fn(&Seen) -> bool;
+
 /// The checks that turn a candidate down, by name.
-const REJECT: [(&str, fn(&Seen) -> bool); 8] = [
+const REJECT: [(&str, Check); 8] = [
     ("lone script letter", |s| s.lone_script_letter()),
     ("lowercase in capitals", |s| s.lowercase_in_capitals()),
     ("stray combining mark", |s| s.stray_combining_mark()),
