@@ -93,6 +93,10 @@ pub struct CleanArgs {
     /// With --learn: a line must recur in at least N documents.
     #[arg(long, value_name = "N", default_value_t = 3, requires = "learn")]
     pub learn_min_documents: u64,
+    /// Compression level of `.gz` and `.zst` shards written (gzip 0–9, default 6;
+    /// zstd 1–22, default 3; a level beyond a format's range is its nearest).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(0..=22))]
+    pub compression_level: Option<i32>,
     #[command(flatten)]
     pub common: Common,
 }

@@ -8,6 +8,7 @@
 pub mod atomic;
 pub mod charclass;
 pub mod cli;
+pub mod compress;
 pub mod config;
 pub mod decode;
 pub mod discover;

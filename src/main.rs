@@ -291,6 +291,7 @@ fn run_options(cfg: &Config, output: Output) -> RunOptions {
         encoding: cfg.encoding,
         force_jsonl: cfg.jsonl,
         check_sink: None,
+        compression_level: None,
     }
 }
 
@@ -380,7 +381,10 @@ fn clean(a: CleanArgs) -> anyhow::Result<Status> {
         _ => None,
     };
     on_interrupt();
-    let opts = run_options(&cfg, output);
+    let opts = RunOptions {
+        compression_level: a.compression_level,
+        ..run_options(&cfg, output)
+    };
     let mut learned = Vec::new();
     if a.learn {
         let learn_opts = LearnOptions {

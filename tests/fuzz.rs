@@ -80,6 +80,7 @@ fn options(output: Output) -> RunOptions {
         encoding: None,
         force_jsonl: true,
         check_sink: None,
+        compression_level: None,
     }
 }
 

@@ -260,6 +260,7 @@ mod tests {
             encoding: None,
             force_jsonl: true,
             check_sink: None,
+            compression_level: None,
         };
         let mut input = String::new();
         for i in 0..300 {

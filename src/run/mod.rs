@@ -50,6 +50,8 @@ pub struct RunOptions {
     /// Check mode: receives the entries in input order as they are made,
     /// so that a long `check --diff` holds no more than a batch of them.
     pub check_sink: Option<CheckSink>,
+    /// Compression level of compressed shards written (the format's default when `None`).
+    pub compression_level: Option<i32>,
 }
 
 /// A receiver of check entries (see [`RunOptions::check_sink`]).

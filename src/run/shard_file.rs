@@ -3,6 +3,7 @@
 
 use super::{note_warnings, Output, RunOptions};
 use crate::atomic::TempFile;
+use crate::compress::ParallelEncoder;
 use crate::discover::WorkItem;
 use crate::jsonl::process_jsonl_stream;
 use crate::report::Tally;
@@ -50,7 +51,8 @@ pub(super) fn process_jsonl_file(
     Ok(tally)
 }
 
-/// Stream a shard into `tmp`, compressed as `dest`'s name says.
+/// Stream a shard into `tmp`, compressed as `dest`'s name says (in parallel,
+/// chunk by chunk: [`ParallelEncoder`]).
 fn jsonl_to_temp(
     set: &RuleSet,
     display: &str,
@@ -70,14 +72,8 @@ fn jsonl_to_temp(
                 w,
             )
         }
-        Compression::Gzip => {
-            let mut w = flate2::write::GzEncoder::new(buf, flate2::Compression::default());
-            let t = process_jsonl_stream(set, display, reader, &mut w, opts)
-                .map_err(|e| format!("{e}"))?;
-            (t, w.finish().map_err(write_err)?)
-        }
-        Compression::Zstd => {
-            let mut w = zstd::stream::write::Encoder::new(buf, 3).map_err(write_err)?;
+        format => {
+            let mut w = ParallelEncoder::new(buf, format, opts.compression_level);
             let t = process_jsonl_stream(set, display, reader, &mut w, opts)
                 .map_err(|e| format!("{e}"))?;
             (t, w.finish().map_err(write_err)?)
