@@ -1,6 +1,7 @@
 //! The command line (clap derive). Modes are subcommands; output modes of
 //! `clean` are mutually exclusive.
 
+use crate::findings::emit::{FailOn, Format};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -19,7 +20,7 @@ pub struct Cli {
 pub enum Command {
     /// Clean files, directories and JSONL shards (`-` reads stdin, writes stdout).
     Clean(CleanArgs),
-    /// Write nothing; exit 1 when some rule would change something, 0 when clean, 2 on error.
+    /// Write nothing; exit 1 when clean would change something, 0 when not, 2 on error or when nothing was checked.
     Check(CheckArgs),
     /// List the rules (id, stage, description), or run their embedded examples.
     Rules(RulesArgs),
@@ -62,7 +63,7 @@ pub struct Common {
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
-    /// Print nothing but errors.
+    /// Print nothing but errors (`check`: and the summary line).
     #[arg(short, long)]
     pub quiet: bool,
     /// Write a JSON report of the run to FILE (`-`: stdout).
@@ -102,11 +103,34 @@ pub struct CheckArgs {
     /// Files and directories to check; `-` for stdin.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Print a unified diff of each change.
+    /// Print a unified diff of each document after its findings (text format).
     #[arg(long)]
     pub diff: bool,
+    /// How findings are printed [default: text].
+    #[arg(long, value_name = "FORMAT")]
+    pub output_format: Option<Format>,
+    /// Count findings per rule instead of listing them.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Exit 0 even when something would change (errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Which findings fail the check: `fix` (what clean would change), or `report` (that, and report-rule matches) [default: fix].
+    #[arg(long, value_name = "WHAT")]
+    pub fail_on: Option<FailOn>,
+    /// Colour: `auto` (only on a terminal, never with NO_COLOR set), `always`, `never`.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
     #[command(flatten)]
     pub common: Common,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 //! any document is touched. Flags win over the file.
 
 use crate::cli::Common;
+use crate::findings::emit::{FailOn, Format};
 use crate::rules::{self, RuleSet, Selection};
 use anyhow::{bail, Context};
 use serde::Deserialize;
@@ -24,6 +25,10 @@ pub struct FileConfig {
     pub jobs: Option<usize>,
     #[serde(default)]
     pub jsonl: bool,
+    /// `check`: how findings are printed.
+    pub output_format: Option<Format>,
+    /// `check`: which findings fail it.
+    pub fail_on: Option<FailOn>,
 }
 
 #[derive(Debug, Clone)]
@@ -38,6 +43,8 @@ pub struct Config {
     pub quiet: bool,
     pub report: Option<PathBuf>,
     pub shard: Option<(usize, usize)>,
+    pub output_format: Option<Format>,
+    pub fail_on: Option<FailOn>,
 }
 
 fn load_file(path: &Path) -> anyhow::Result<FileConfig> {
@@ -137,6 +144,8 @@ impl Config {
             quiet: c.quiet,
             report: c.report.clone(),
             shard: c.shard.as_deref().map(parse_shard).transpose()?,
+            output_format: file.output_format,
+            fail_on: file.fail_on,
         })
     }
 

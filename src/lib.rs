@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod decode;
 pub mod discover;
+pub mod findings;
 pub mod inplace;
 pub mod jsonl;
 mod jsonstr;
