@@ -26,6 +26,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Learn recurring advertising lines across a corpus and save them as a rule file.
     Learn(LearnArgs),
+    /// List the files a run would read (stdout), and what it would skip and why (stderr).
+    Files(FilesArgs),
     /// Work with saved reports.
     Report(ReportArgs),
 }
@@ -69,6 +71,21 @@ pub struct Common {
     /// Write a JSON report of the run to FILE (`-`: stdout).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Read hidden files and folders too (version-control folders stay skipped).
+    #[arg(long)]
+    pub hidden: bool,
+    /// Do not respect .gitignore, .ignore or git's global excludes.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Follow symbolic links met in a directory walk.
+    #[arg(short = 'L', long)]
+    pub follow: bool,
+    /// Leave out paths matching GLOB (gitignore syntax, relative to each input; repeatable; adds to the settings file's).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Read only paths matching GLOB; `!GLOB` leaves out (repeatable, as ripgrep's -g).
+    #[arg(short = 'g', long, value_name = "GLOB")]
+    pub glob: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -131,6 +148,15 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Debug, Args)]
+pub struct FilesArgs {
+    /// Files and directories, as given to `clean` or `check`.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub common: Common,
 }
 
 #[derive(Debug, Args)]

@@ -29,6 +29,16 @@ pub struct FileConfig {
     pub output_format: Option<Format>,
     /// `check`: which findings fail it.
     pub fail_on: Option<FailOn>,
+    #[serde(default)]
+    pub hidden: bool,
+    #[serde(default)]
+    pub no_ignore: bool,
+    #[serde(default)]
+    pub follow: bool,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    #[serde(default)]
+    pub glob: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +55,30 @@ pub struct Config {
     pub shard: Option<(usize, usize)>,
     pub output_format: Option<Format>,
     pub fail_on: Option<FailOn>,
+    /// Which files a directory walk reads.
+    pub walk: WalkSettings,
+}
+
+/// The walk's filters, owned (see [`crate::discover::Filters`]).
+#[derive(Debug, Clone, Default)]
+pub struct WalkSettings {
+    pub hidden: bool,
+    pub no_ignore: bool,
+    pub follow: bool,
+    pub exclude: Vec<String>,
+    pub glob: Vec<String>,
+}
+
+impl WalkSettings {
+    pub fn filters(&self) -> crate::discover::Filters<'_> {
+        crate::discover::Filters {
+            hidden: self.hidden,
+            no_ignore: self.no_ignore,
+            follow: self.follow,
+            exclude: &self.exclude,
+            glob: &self.glob,
+        }
+    }
 }
 
 fn load_file(path: &Path) -> anyhow::Result<FileConfig> {
@@ -146,6 +180,21 @@ impl Config {
             shard: c.shard.as_deref().map(parse_shard).transpose()?,
             output_format: file.output_format,
             fail_on: file.fail_on,
+            walk: WalkSettings {
+                hidden: c.hidden || file.hidden,
+                no_ignore: c.no_ignore || file.no_ignore,
+                follow: c.follow || file.follow,
+                exclude: file
+                    .exclude
+                    .into_iter()
+                    .chain(c.exclude.iter().cloned())
+                    .collect(),
+                glob: if c.glob.is_empty() {
+                    file.glob
+                } else {
+                    c.glob.clone()
+                },
+            },
         })
     }
 

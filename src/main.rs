@@ -4,6 +4,7 @@
 
 use clap::Parser;
 mod check;
+mod show;
 
 use docclean::cli::{CleanArgs, Cli, Command, Common, LearnArgs, ReportAction, RulesAction};
 use docclean::config::Config;
@@ -64,6 +65,7 @@ fn main() -> ExitCode {
         Command::Check(a) => check::check(a),
         Command::Rules(a) => rules_cmd(a.action, &a.common),
         Command::Learn(a) => learn_cmd(a),
+        Command::Files(a) => show::files(a),
         Command::Report(a) => match a.action {
             ReportAction::Merge { reports } => merge_reports(&reports),
         },
@@ -101,6 +103,10 @@ pub(crate) fn work_items(
     inputs: &[PathBuf],
     walk: WalkOptions,
 ) -> anyhow::Result<(Vec<WorkItem>, Tally, Vec<PathBuf>)> {
+    let walk = WalkOptions {
+        filters: cfg.walk.filters(),
+        ..walk
+    };
     let found = discover(inputs, walk)?;
     let mut pre = Tally::default();
     for (path, msg) in found.errors {
@@ -387,6 +393,7 @@ fn clean(a: CleanArgs) -> anyhow::Result<Status> {
         out: a.out.as_deref(),
         backup_suffix: a.backup.as_deref(),
         sweep: true,
+        ..WalkOptions::default()
     };
     let (items, pre, locks) = work_items(&cfg, &a.inputs, walk)?;
     let _lock = match &output {

@@ -133,6 +133,15 @@ fn process_item(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Tally {
             Err(e) => error_tally(set.rules.len(), &display, e.to_string()),
         };
     }
+    if let Some(reason) = crate::shard::compressed_not_shard(&item.path) {
+        let mut t = Tally::new(set.rules.len());
+        t.files = 1;
+        t.skipped.push(crate::report::Skipped {
+            path: display,
+            reason,
+        });
+        return t;
+    }
     let bytes = match std::fs::read(&item.path) {
         Ok(b) => b,
         Err(e) => return error_tally(set.rules.len(), &display, format!("cannot read: {e}")),
