@@ -28,6 +28,8 @@ pub enum Command {
     Learn(LearnArgs),
     /// List the files a run would read (stdout), and what it would skip and why (stderr).
     Files(FilesArgs),
+    /// Print the settings in effect, each with where it came from, and the settings file read.
+    Config(ConfigArgs),
     /// Work with saved reports.
     Report(ReportArgs),
 }
@@ -47,9 +49,12 @@ pub struct Common {
     /// Skip these rules: comma-separated ids or family prefixes (`censor`).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// Settings file (default: ./docclean.toml when present).
+    /// Settings file (default: the first docclean.toml, or pyproject.toml with [tool.docclean], from here up).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Read no settings file.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
     /// JSONL field that holds the text.
     #[arg(long, value_name = "NAME")]
     pub text_field: Option<String>,
@@ -148,6 +153,12 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    pub common: Common,
 }
 
 #[derive(Debug, Args)]

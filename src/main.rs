@@ -66,6 +66,7 @@ fn main() -> ExitCode {
         Command::Rules(a) => rules_cmd(a.action, &a.common),
         Command::Learn(a) => learn_cmd(a),
         Command::Files(a) => show::files(a),
+        Command::Config(a) => show::config(&a.common),
         Command::Report(a) => match a.action {
             ReportAction::Merge { reports } => merge_reports(&reports),
         },

@@ -62,3 +62,46 @@ pub fn files(a: FilesArgs) -> anyhow::Result<Status> {
         Status::Failed
     })
 }
+
+/// `docclean config`: the settings in effect, one a line in settings-file
+/// syntax, each with where it came from, after the file they were read from.
+pub fn config(common: &docclean::cli::Common) -> anyhow::Result<Status> {
+    let cfg = Config::resolve(common)?;
+    let file = docclean::config::settings_file(common)?
+        .map(|(_, f)| f)
+        .unwrap_or_default();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match &cfg.settings_file {
+        Some(p) => {
+            let shown = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+            writeln!(out, "# settings file: {}", shown.display())?
+        }
+        None if common.isolated => writeln!(out, "# settings file: none (--isolated)")?,
+        None => writeln!(
+            out,
+            "# settings file: none (no docclean.toml, nor pyproject.toml with [tool.docclean], from here up)"
+        )?,
+    }
+    let rows: Vec<(String, &str)> = cfg
+        .shown(common, &file)
+        .into_iter()
+        .map(|s| {
+            let line = match s.value {
+                Some(v) => format!("{} = {v}", s.key),
+                None => format!("# {} is not set", s.key),
+            };
+            (line, s.origin)
+        })
+        .collect();
+    let width = rows
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (line, origin) in rows {
+        let pad = width - line.chars().count();
+        writeln!(out, "{line}{:pad$}  # {origin}", "")?;
+    }
+    Ok(Status::Done)
+}
