@@ -341,10 +341,13 @@ fn github_property(s: &str) -> String {
     github_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// A relative path as a SARIF artifact URI: every byte but unreserved
-/// characters and `/` percent-encoded.
+/// A path as a SARIF artifact URI: relative as it is, absolute as a
+/// `file://` URI; every byte but unreserved characters and `/` percent-encoded.
 fn uri(path: &str) -> String {
     let mut out = String::new();
+    if path.starts_with('/') {
+        out.push_str("file://");
+    }
     for b in path.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
             out.push(b as char);
@@ -369,5 +372,6 @@ mod tests {
     fn uris_encode_spaces_and_han() {
         assert_eq!(uri("dir/a b.txt"), "dir/a%20b.txt");
         assert_eq!(uri("党.txt"), "%E5%85%9A.txt");
+        assert_eq!(uri("/srv/a.txt"), "file:///srv/a.txt");
     }
 }
