@@ -12,6 +12,7 @@ pub mod compress;
 pub mod config;
 pub mod decode;
 pub mod discover;
+pub mod findings;
 pub mod inplace;
 pub mod jsonl;
 mod jsonstr;

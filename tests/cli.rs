@@ -100,7 +100,7 @@ fn check_mode_exit_codes() {
         .assert()
         .code(0);
     docclean()
-        .args(["check", "samples/input", "-q"])
+        .args(["check", "samples/input"])
         .assert()
         .code(1)
         .stdout(predicates::str::contains("censor.dang"));
@@ -108,7 +108,6 @@ fn check_mode_exit_codes() {
         .args([
             "check",
             "--diff",
-            "-q",
             "samples/input/reports/lookalikes-paywall.txt",
         ])
         .assert()
@@ -778,22 +777,22 @@ fn check_prints_in_input_order() {
         let run = docclean()
             .arg("check")
             .arg(dir.path())
-            .args(["-q", "--diff", "-j", jobs])
+            .args(["--diff", "-j", jobs])
             .assert()
             .code(1);
         let out = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
         let heads: Vec<&str> = out
             .lines()
-            .filter(|l| l.contains(": ") && !l.starts_with(['+', '-', '@']))
+            .filter(|l| l.contains(": ") && !l.starts_with(['+', '-', '@', ' ']))
             .map(|l| l.rsplit('/').next().unwrap())
             .collect();
         assert_eq!(
             heads,
             [
-                "a.txt: censor.dang",
-                "b.jsonl:1: escape.percent",
-                "b.jsonl:3: censor.dang",
-                "c.txt: paywall.cms-marker"
+                "a.txt:1:1: censor.dang replaces \"D\" with \"党\"",
+                "b.jsonl:1:1: escape.percent replaces \"%2B\" with \"+\" [text 1:3]",
+                "b.jsonl:3:1: censor.dang replaces \"D\" with \"党\" [text 1:1]",
+                "c.txt:1:4: paywall.cms-marker removes \"##paidbegin##\""
             ],
             "{out}"
         );

@@ -135,6 +135,15 @@ fn process_item(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Tally {
             Err(e) => error_tally(set.rules.len(), &display, e.to_string()),
         };
     }
+    if let Some(reason) = crate::shard::compressed_not_shard(&item.path) {
+        let mut t = Tally::new(set.rules.len());
+        t.files = 1;
+        t.skipped.push(crate::report::Skipped {
+            path: display,
+            reason,
+        });
+        return t;
+    }
     let bytes = match std::fs::read(&item.path) {
         Ok(b) => b,
         Err(e) => return error_tally(set.rules.len(), &display, format!("cannot read: {e}")),
@@ -148,7 +157,7 @@ fn process_item(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Tally {
         Output::Stdout => Err("files are written to a directory or in place, not to stdout".into()),
         Output::Dir(dir) => write_atomic(&dir.join(&item.rel), doc.text.as_bytes()),
         Output::InPlace { backup } => {
-            let transcode = doc.encoding != "UTF-8" || doc.bom;
+            let transcode = doc.encoding != "UTF-8" || doc.bom || doc.bad_bytes > 0;
             if doc.changed || transcode {
                 crate::inplace::replace(&item.path, doc.text.as_bytes(), backup.as_ref())
                     .map(|notes| note_warnings(&mut tally, &display, notes))
@@ -186,6 +195,7 @@ pub fn run_stdin(set: &RuleSet, opts: &RunOptions) -> std::io::Result<Tally> {
         let mut reader = BufReader::with_capacity(1 << 20, std::io::stdin());
         let mut t = process_jsonl_stream(set, "<stdin>", &mut reader, &mut out, opts)?;
         t.files = 1;
+        crate::jsonl::require_text_field(&mut t, "<stdin>", &opts.text_field);
         return Ok(t);
     }
     let mut bytes = Vec::new();

@@ -47,6 +47,7 @@ pub(super) fn process_jsonl_file(
         }
     };
     tally.files = 1;
+    crate::jsonl::require_text_field(&mut tally, &display, &opts.text_field);
     *tally.encodings.entry("UTF-8".into()).or_default() += 1;
     Ok(tally)
 }
