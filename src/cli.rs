@@ -124,6 +124,8 @@ pub enum RulesAction {
         #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// List the rule kinds, the fields each takes and what it does (a Markdown table).
+    Kinds,
 }
 
 #[derive(Debug, Args)]

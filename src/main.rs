@@ -461,6 +461,10 @@ fn rules_cmd(action: Option<RulesAction>, common: &Common) -> anyhow::Result<Sta
             }
             Ok(Status::Done)
         }
+        Some(RulesAction::Kinds) => {
+            print!("{}", rules::kinds::markdown_table());
+            Ok(Status::Done)
+        }
         Some(RulesAction::Test { paths }) => {
             cfg.rule_paths.extend(paths);
             let set = cfg.rule_set()?;

@@ -431,7 +431,7 @@ impl Tally {
                 changes: t.changes,
                 chars_removed: t.chars_removed,
                 chars_added: t.chars_added,
-                judged_documents: (r.kind_name == "placeholder").then_some(t.judged),
+                judged_documents: r.kind.judges_documents.then_some(t.judged),
                 examples: t.examples,
             })
             .collect();
