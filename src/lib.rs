@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod decode;
 pub mod discover;
+pub mod doc;
 pub mod inplace;
 pub mod jsonl;
 mod jsonstr;
@@ -21,6 +22,7 @@ pub mod report;
 pub mod rules;
 pub mod run;
 pub mod shard;
+pub mod spans;
 
 pub use pipeline::Pipeline;
 pub use rules::{RuleSet, Selection};

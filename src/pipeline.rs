@@ -1,7 +1,8 @@
 //! The stages in order: each rule sees what the earlier ones left. Untouched
 //! text is never copied (`Cow`), and each rule records what it changed.
 
-use crate::rules::{Action, RuleHits, RuleSet};
+use crate::doc::DocKind;
+use crate::rules::{Action, DocContext, RuleHits, RuleSet};
 use std::borrow::Cow;
 
 /// What the pipeline did to one document: one entry per rule (same order as the set).
@@ -24,6 +25,8 @@ impl DocOutcome {
 
 pub struct Pipeline<'a> {
     pub set: &'a RuleSet,
+    /// The format documents are read as (Markdown keeps its hard breaks, …).
+    kind: DocKind,
     /// By rule: make no report examples (the report has all it keeps).
     skip_examples: &'a [bool],
 }
@@ -39,8 +42,15 @@ impl<'a> Pipeline<'a> {
     pub fn skipping_examples(set: &'a RuleSet, skip: &'a [bool]) -> Self {
         Pipeline {
             set,
+            kind: DocKind::Plain,
             skip_examples: skip,
         }
+    }
+
+    /// The same pipeline for documents of `kind`.
+    pub fn for_kind(mut self, kind: DocKind) -> Self {
+        self.kind = kind;
+        self
     }
 
     /// Clean one document. A later stage can uncover work for an earlier one
@@ -102,6 +112,7 @@ impl<'a> Pipeline<'a> {
     fn pass<'t>(&self, text: Cow<'t, str>, outcome: &mut DocOutcome) -> (Cow<'t, str>, bool) {
         let mut cur = text;
         let mut edited = false;
+        let mut doc = DocContext::new(self.kind);
         for (rule, hits) in self.set.rules.iter().zip(outcome.hits.iter_mut()) {
             if rule.action == Action::Report {
                 *hits = RuleHits {
@@ -109,9 +120,10 @@ impl<'a> Pipeline<'a> {
                     ..RuleHits::default()
                 };
             }
-            if let Some(next) = rule.run(&cur, hits) {
+            if let Some(next) = rule.run(&cur, &mut doc, hits) {
                 cur = Cow::Owned(next);
                 edited = true;
+                doc.text_changed();
             }
         }
         (cur, edited)

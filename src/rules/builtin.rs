@@ -4,6 +4,8 @@
 use super::hits::{splice, to_fixed_point};
 use super::strip_line::{is_blank, line_spans};
 use super::{RuleHits, RuleKind};
+use crate::doc::DocKind;
+use crate::spans::Protected;
 use regex::Regex;
 
 /// Byte ranges of URLs in `text`: escapes inside them are left alone.
@@ -238,17 +240,25 @@ impl RuleKind for Newlines {
     }
 }
 
-/// Whitespace at the end of a line removed (leading ideographic spaces stay).
+/// Whitespace at the end of a line removed (leading ideographic spaces stay);
+/// in Markdown, two or more spaces after text are a hard line break and stay.
 pub struct TrailingSpace;
 
-impl RuleKind for TrailingSpace {
-    fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
+/// A Markdown hard break: text, then nothing but two or more spaces.
+fn is_hard_break(line: &str) -> bool {
+    let trimmed = line.trim_end();
+    let tail = &line[trimmed.len()..];
+    !trimmed.is_empty() && tail.len() >= 2 && tail.bytes().all(|b| b == b' ')
+}
+
+impl TrailingSpace {
+    fn trim(text: &str, hits: &mut RuleHits, markdown: bool) -> Option<String> {
         let mut out: Option<String> = None;
         let mut copied = 0;
         for s in line_spans(text) {
             let line = &text[s.start..s.end];
             let trimmed = line.trim_end();
-            if trimmed.len() != line.len() {
+            if trimmed.len() != line.len() && !(markdown && is_hard_break(line)) {
                 let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
                 o.push_str(&text[copied..s.start + trimmed.len()]);
                 copied = s.end;
@@ -260,6 +270,22 @@ impl RuleKind for TrailingSpace {
             o.push_str(&text[copied..]);
             o
         })
+    }
+}
+
+impl RuleKind for TrailingSpace {
+    fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
+        Self::trim(text, hits, false)
+    }
+
+    fn apply_outside(
+        &self,
+        text: &str,
+        kind: DocKind,
+        _protected: &Protected,
+        hits: &mut RuleHits,
+    ) -> Option<String> {
+        Self::trim(text, hits, kind == DocKind::Markdown)
     }
 }
 
@@ -378,6 +404,20 @@ mod tests {
         assert_eq!(run(&Invisible, "👨\u{200D}👩"), "👨\u{200D}👩");
         assert_eq!(run(&Newlines, "a\r\nb\rc"), "a\nb\nc");
         assert_eq!(run(&TrailingSpace, "a  \n　　正文 \t\nb"), "a\n　　正文\nb");
+        let md = |s: &str| {
+            TrailingSpace
+                .apply_outside(
+                    s,
+                    DocKind::Markdown,
+                    &Protected::none(),
+                    &mut RuleHits::default(),
+                )
+                .unwrap_or_else(|| s.to_owned())
+        };
+        assert_eq!(
+            md("第一行  \n第二行 \n  \n第三行\t\n"),
+            "第一行  \n第二行\n\n第三行\n"
+        );
         assert_eq!(
             run(&BlankLines, "\n\na\n\n\n\nb\n\nc\n\n\n"),
             "a\n\nb\n\nc\n"

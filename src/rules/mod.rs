@@ -11,10 +11,15 @@ pub mod mojibake;
 pub mod placeholder;
 pub mod prefilter;
 pub mod replace;
+pub mod scope;
 pub mod strip_line;
 pub mod suspects;
 
 pub use hits::RuleHits;
+pub use scope::{DocContext, Scope, Spans};
+
+use crate::doc::DocKind;
+use crate::spans::{apply_between, Protected};
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -100,6 +105,8 @@ pub enum Action {
 pub struct Example {
     pub input: String,
     pub output: Option<String>,
+    /// The format the example document is read as (default: plain).
+    pub format: Option<DocKind>,
 }
 
 /// A weighted feature of the advert classifier.
@@ -123,6 +130,10 @@ pub struct RuleSpec {
     pub action: Action,
     #[serde(default)]
     pub examples: Vec<Example>,
+    /// `prose` (default): protected spans stay; `any`: the whole text.
+    pub spans: Option<Spanned<String>>,
+    /// The document formats the rule runs on (default: all).
+    pub formats: Option<Vec<Spanned<String>>>,
     // replace / strip-line
     pub pattern: Option<Spanned<String>>,
     pub replace: Option<String>,
@@ -205,6 +216,21 @@ pub trait RuleKind: Send + Sync {
     /// Return the new text, or `None` when nothing changed. Record every edit in `hits`.
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String>;
 
+    /// Apply in a document of `kind`, leaving the `protected` spans as they
+    /// are. By default each stretch of prose between them is cleaned on its own.
+    fn apply_outside(
+        &self,
+        text: &str,
+        _kind: DocKind,
+        protected: &Protected,
+        hits: &mut RuleHits,
+    ) -> Option<String> {
+        if protected.is_empty() {
+            return self.apply(text, hits);
+        }
+        apply_between(text, protected.spans(), hits, &|seg, h| self.apply(seg, h))
+    }
+
     /// The advertising score of a line, for kinds that judge lines (used by learning).
     fn line_score(&self, _line: &str) -> Option<i32> {
         None
@@ -220,6 +246,7 @@ pub struct Rule {
     pub kind_name: String,
     pub examples: Vec<Example>,
     pub source: String,
+    pub scope: Scope,
     pub imp: Box<dyn RuleKind>,
 }
 
@@ -234,10 +261,15 @@ impl std::fmt::Debug for Rule {
 }
 
 impl Rule {
+    /// Apply this rule within its scope (formats, protected spans).
+    pub fn apply(&self, text: &str, doc: &mut DocContext, hits: &mut RuleHits) -> Option<String> {
+        scope::apply_in_scope(self.imp.as_ref(), &self.scope, text, doc, hits)
+    }
+
     /// Run this rule alone; `report` rules record matches and return `None`.
-    pub fn run(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
+    pub fn run(&self, text: &str, doc: &mut DocContext, hits: &mut RuleHits) -> Option<String> {
         match self.action {
-            Action::Fix => self.imp.apply(text, hits),
+            Action::Fix => self.apply(text, doc, hits),
             Action::Report => {
                 // Matches are counted with where they stand; the text is left as it was.
                 let mut probe = RuleHits {
@@ -245,7 +277,7 @@ impl Rule {
                     skip_examples: hits.skip_examples,
                     ..RuleHits::default()
                 };
-                self.imp.apply(text, &mut probe);
+                self.apply(text, doc, &mut probe);
                 hits.changes += probe.changes;
                 hits.lines.extend(
                     probe
@@ -454,6 +486,7 @@ pub fn build(sources: &[RuleSource], selection: &Selection) -> Result<RuleSet, R
         hasher.update([0]);
         for spec in parse_rule_file(src)? {
             let imp = compile(&spec, src)?;
+            let scope = Scope::parse(&spec, src)?;
             for ex in &spec.examples {
                 if spec.action == Action::Report
                     && ex.output.as_ref().is_some_and(|o| o != &ex.input)
@@ -469,6 +502,7 @@ pub fn build(sources: &[RuleSource], selection: &Selection) -> Result<RuleSet, R
                 kind_name: spec.kind.get_ref().clone(),
                 examples: spec.examples.clone(),
                 source: src.path.clone(),
+                scope,
                 imp,
             };
             if let Some(existing) = rules.iter_mut().find(|r| r.id == rule.id) {
@@ -509,10 +543,10 @@ pub fn test_examples(set: &RuleSet) -> (usize, Vec<ExampleFailure>) {
     for rule in &set.rules {
         for ex in &rule.examples {
             let expected = ex.output.clone().unwrap_or_else(|| ex.input.clone());
+            let kind = ex.format.unwrap_or_default();
             let mut hits = RuleHits::default();
             let got = rule
-                .imp
-                .apply(&ex.input, &mut hits)
+                .apply(&ex.input, &mut DocContext::new(kind), &mut hits)
                 .unwrap_or_else(|| ex.input.clone());
             let fail = |why, got: String| ExampleFailure {
                 rule: rule.id.clone(),
@@ -535,7 +569,7 @@ pub fn test_examples(set: &RuleSet) -> (usize, Vec<ExampleFailure>) {
                 continue;
             }
             let mut again = RuleHits::default();
-            if let Some(second) = rule.imp.apply(&got, &mut again) {
+            if let Some(second) = rule.apply(&got, &mut DocContext::new(kind), &mut again) {
                 failures.push(fail("not idempotent: a second run changed it", second));
                 continue;
             }

@@ -3,6 +3,7 @@
 
 use super::{Output, RunOptions};
 use crate::decode::decode_owned;
+use crate::doc::DocKind;
 use crate::pipeline::Pipeline;
 use crate::report::{CheckEntry, DecodeLoss, Skipped, Tally, Warning};
 use crate::rules::RuleSet;
@@ -19,11 +20,13 @@ pub(super) struct WholeDocument {
 
 /// Decode and clean one whole-file document, recording in `tally` its
 /// encoding, decode losses, rule hits and check entry. `None` when the bytes
-/// are not a document (recorded as skipped). Files and stdin both come here.
+/// are not a document (recorded as skipped). Files and stdin both come here;
+/// `kind` is the document's format (by extension, or as told).
 pub(super) fn clean_whole(
     set: &RuleSet,
     display: &str,
     bytes: Vec<u8>,
+    kind: DocKind,
     opts: &RunOptions,
     tally: &mut Tally,
 ) -> Option<WholeDocument> {
@@ -62,7 +65,7 @@ pub(super) fn clean_whole(
     // the original is kept only where a diff needs it; else the pipeline
     // owns the text and drops each stage's input as it goes
     let original = diff.then(|| decoded.text.clone());
-    let (text, outcome, changed) = Pipeline::new(set).clean_owned(decoded.text);
+    let (text, outcome, changed) = Pipeline::new(set).for_kind(kind).clean_owned(decoded.text);
     tally.add_document(set, &|| display.to_owned(), &outcome, changed);
     if let (Output::Check { diff }, true) = (&opts.output, changed) {
         tally.changed.push(CheckEntry {
