@@ -1,0 +1,119 @@
+//! `mojibake`: text that was decoded with the wrong encoding once (or twice) and
+//! saved again. Each line with suspicious characters is mapped back to the bytes
+//! the wrong decoder saw, and spans of those bytes that form valid UTF-8 are
+//! decoded again — kept only when the result is clearly more plausible. GBK
+//! mojibake that lost bytes (`锛�`) is repaired up to each lost byte.
+//!
+//! - [`codec`]: the wrong decoders (GBK and single-byte code pages) as tables;
+//! - [`bytes`]: a line as the bytes a decoder saw, and lossy UTF-8 decoding;
+//! - [`gbk`] and [`single`]: the two repairs, each with its acceptance checks;
+//! - [`gate`]: the fast scan to the lines that could hold mojibake;
+//! - [`script`]: the scripts a repaired character is judged by.
+
+mod bytes;
+mod codec;
+mod gate;
+mod gbk;
+mod script;
+mod single;
+#[cfg(test)]
+mod tests;
+
+use super::{RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
+use codec::{applicable, codecs, Codec, Page};
+use gate::Gate;
+
+pub struct Mojibake {
+    /// The codecs repaired, as indices into [`codecs`].
+    enabled: Vec<usize>,
+    gate: Gate,
+}
+
+impl Mojibake {
+    pub fn compile(spec: &RuleSpec, src: &RuleSource) -> Result<Self, RuleError> {
+        let enabled = match &spec.from {
+            None => (0..codecs().len()).collect(),
+            Some(names) => names
+                .iter()
+                .map(|n| {
+                    let page = Page::for_label(n).map_err(|e| src.error_at(spec.id.span(), e))?;
+                    Ok(Page::ALL
+                        .iter()
+                        .position(|&p| p == page)
+                        .expect("every page has a codec"))
+                })
+                .collect::<Result<Vec<usize>, RuleError>>()?,
+        };
+        let gate = Gate::new(&enabled);
+        Ok(Mojibake { enabled, gate })
+    }
+}
+
+/// One pass over a line with one codec: the repaired line, if anything changed.
+fn repair_with(line: &str, codec: &Codec) -> Option<(String, usize)> {
+    if codec.double_byte {
+        gbk::repair_gbk(line, codec)
+    } else {
+        single::repair_single(line, codec)
+    }
+}
+
+/// Repair one line: the best codec each round, up to three rounds (double mojibake).
+pub fn repair_line(line: &str, enabled: &[usize]) -> Option<String> {
+    if line.is_ascii() {
+        return None;
+    }
+    let cs = codecs();
+    let mut cur = line.to_owned();
+    let mut changed = false;
+    for _round in 0..3 {
+        // The codec that shortens the line most: the most bytes re-decoded.
+        let len = cur.chars().count();
+        let mut best: Option<(String, usize)> = None;
+        let may = applicable(&cur);
+        for &i in enabled {
+            if may & (1 << i) == 0 {
+                continue;
+            }
+            if let Some((s, _)) = repair_with(&cur, &cs[i]) {
+                let gain = len - s.chars().count();
+                if best.as_ref().is_none_or(|(_, g)| gain > *g) {
+                    best = Some((s, gain));
+                }
+            }
+        }
+        match best {
+            Some((s, _)) => {
+                cur = s;
+                changed = true;
+            }
+            None => break,
+        }
+    }
+    if let Some(c1) = single::fix_c1(&cur) {
+        cur = c1;
+        changed = true;
+    }
+    changed.then_some(cur)
+}
+
+impl RuleKind for Mojibake {
+    fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
+        if text.is_ascii() {
+            return None;
+        }
+        // One pass over the whole text: most documents stop at the first call.
+        let mut edits = Vec::new();
+        let mut from = 0;
+        while let Some(p) = self.gate.first_match(text, from) {
+            let b = text.as_bytes();
+            let start = memchr::memrchr2(b'\n', b'\r', &b[..p]).map_or(0, |k| k + 1);
+            let end = memchr::memchr2(b'\n', b'\r', &b[p..]).map_or(b.len(), |k| p + k);
+            if let Some(fixed) = repair_line(&text[start..end], &self.enabled) {
+                edits.push((start, end, fixed));
+            }
+            from = end;
+        }
+        super::hits::splice(text, hits, edits)
+    }
+}

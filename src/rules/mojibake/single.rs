@@ -1,0 +1,432 @@
+//! Repair of UTF-8 read with a single-byte code page (`å…šå‘˜` → `党员`,
+//! `HÃ´tel` → `Hôtel`): each character is one byte, so every UTF-8 sequence is
+//! a candidate judged on its own, in the context of its neighbours (decoded
+//! where they are fixed too), by named rejection checks.
+
+use super::bytes::{byte_of, decode_at, Byte};
+use super::codec::{Codec, Page};
+use super::script::{allowed_single_byte_result, is_cjkish, Script};
+
+/// A candidate fix: characters `from..to` become `text`.
+struct Cand {
+    from: usize,
+    to: usize,
+    text: String,
+    /// Strong evidence on its own (a clean multi-byte decode judged plausible).
+    strong: bool,
+    /// Kept only next to another kept candidate (an NBSP that became a space).
+    needs_neighbour: bool,
+}
+
+impl Cand {
+    fn new(from: usize, to: usize, text: impl Into<String>, strong: bool) -> Cand {
+        Cand {
+            from,
+            to,
+            text: text.into(),
+            strong,
+            needs_neighbour: false,
+        }
+    }
+
+    fn first(&self) -> char {
+        self.text.chars().next().unwrap_or(' ')
+    }
+}
+
+/// One pass over a line with a single-byte codec: the repaired line and the
+/// number of fixes, if any candidate was kept.
+pub(super) fn repair_single(line: &str, codec: &Codec) -> Option<(String, usize)> {
+    let chars: Vec<char> = line.chars().collect();
+    let bytes: Vec<Option<Byte>> = chars.iter().map(|&c| byte_of(c, codec)).collect();
+    let cands = candidates(&chars, &bytes);
+    if cands.is_empty() {
+        return None;
+    }
+    let (mut keep, strong) = judge_all(&chars, &cands, codec);
+    if strong < strong_needed(&chars, &cands, &keep, codec) {
+        return None;
+    }
+    // Lossy candidates go along with strong evidence on the same line.
+    for (k, q) in cands.iter().enumerate() {
+        if q.text == "\u{FFFD}" {
+            keep[k] = true;
+        }
+    }
+    keep_neighbours(&chars, &cands, &mut keep, strong);
+    Some(splice(&chars, &cands, &keep, line.len()))
+}
+
+/// Every UTF-8 sequence the line's bytes hold, left to right.
+fn candidates(chars: &[char], bytes: &[Option<Byte>]) -> Vec<Cand> {
+    let mut cands = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let Some(Some(b)) = bytes[i] else {
+            i += 1;
+            continue;
+        };
+        let found = a_grave(chars, i, b)
+            .or_else(|| {
+                (0xC2..=0xF4)
+                    .contains(&b)
+                    .then(|| cesu8(bytes, i))
+                    .flatten()
+            })
+            .or_else(|| {
+                (0xC2..=0xF4)
+                    .contains(&b)
+                    .then(|| sequence(chars, bytes, i))
+                    .flatten()
+            });
+        match found {
+            Some(q) => {
+                i = q.to;
+                cands.push(q);
+            }
+            None => i += 1,
+        }
+    }
+    cands
+}
+
+/// `Ã` whose NBSP became a space: `voilÃ  le`, `Ã perturber`, `Ã s crianças`.
+/// (The code page's character for 0xC3: `Ã` in Windows-1252, `Г` in Windows-1251.)
+fn a_grave(chars: &[char], i: usize, b: u8) -> Option<Cand> {
+    if b != 0xC3 || chars.get(i + 1) != Some(&' ') {
+        return None;
+    }
+    let prev_ok = i == 0 || matches!(chars[i - 1], ' ' | '\'' | '’') || chars[i - 1].is_lowercase();
+    if !prev_ok {
+        return None;
+    }
+    let next = chars.get(i + 2).copied();
+    if next == Some(' ') {
+        Some(Cand::new(i, i + 2, "à", true))
+    } else if next == Some('s') && matches!(chars.get(i + 3), Some(' ')) {
+        Some(Cand::new(i, i + 3, "às", true))
+    } else if next.is_some_and(|c| c.is_lowercase()) {
+        Some(Cand::new(i, i + 1, "à", true))
+    } else {
+        None
+    }
+}
+
+/// CESU-8: a surrogate pair written as two three-byte sequences (emoji).
+fn cesu8(bytes: &[Option<Byte>], i: usize) -> Option<Cand> {
+    let six: Vec<u8> = bytes
+        .get(i..i + 6)?
+        .iter()
+        .map_while(|x| x.flatten())
+        .collect();
+    let [0xED, hi @ 0xA0..=0xAF, h2 @ 0x80..=0xBF, 0xED, lo @ 0xB0..=0xBF, l2 @ 0x80..=0xBF] =
+        six[..]
+    else {
+        return None;
+    };
+    let high = 0xD000 | ((hi as u32 & 0x3F) << 6) | (h2 as u32 & 0x3F);
+    let low = 0xD000 | ((lo as u32 & 0x3F) << 6) | (l2 as u32 & 0x3F);
+    let c = char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?;
+    Some(Cand::new(i, i + 6, c.to_string(), true))
+}
+
+/// A UTF-8 sequence of two bytes or more at character `i`, possibly with a
+/// lost byte, or with an NBSP continuation byte that became a space.
+fn sequence(chars: &[char], bytes: &[Option<Byte>], i: usize) -> Option<Cand> {
+    let n = chars.len();
+    let window: Vec<Byte> = bytes[i..n.min(i + 4)].iter().map_while(|x| *x).collect();
+    if let Some((c, len, lost)) = decode_at(&window, 0, false) {
+        if len > 1 {
+            // A lost byte right after a lowercase letter (`SlovenÄ�ina`) is damage, not text.
+            let strong = !lost || (i > 0 && chars[i - 1].is_lowercase());
+            return Some(Cand::new(i, i + len, c.to_string(), strong));
+        }
+    }
+    // An NBSP continuation byte that became a space (`Ð ÑƒÑ`, `à¸ à¸²`).
+    let spaced: Vec<Byte> = window
+        .iter()
+        .enumerate()
+        .map(|(k, b)| {
+            if k > 0 && *b == Some(b' ') {
+                Some(0xA0)
+            } else {
+                *b
+            }
+        })
+        .collect();
+    match decode_at(&spaced, 0, false) {
+        Some((c, len, false)) if len > 1 && spaced[..len] != window[..len.min(window.len())] => {
+            Some(Cand {
+                needs_neighbour: true,
+                ..Cand::new(i, i + len, c.to_string(), false)
+            })
+        }
+        _ => None,
+    }
+}
+
+/// A candidate in its context, for the rejection checks.
+struct Seen<'a> {
+    page: Page,
+    /// The decoded character.
+    x: char,
+    script: Script,
+    /// The characters it replaces.
+    orig: &'a [char],
+    /// Its neighbours, as decoded where they are candidates too.
+    before: Option<char>,
+    after: Option<char>,
+    /// Next to another candidate.
+    in_run: bool,
+    /// Strong candidates on the line that decode to CJK.
+    cjk_cands: usize,
+}
+
+impl Seen<'_> {
+    fn caps(c: Option<char>) -> bool {
+        c.is_some_and(|c| c.is_uppercase())
+    }
+
+    fn letter(c: Option<char>) -> bool {
+        c.is_some_and(|c| c.is_alphabetic())
+    }
+
+    fn latin_extended(&self) -> bool {
+        (0x100..0x250).contains(&(self.x as u32))
+    }
+
+    /// A letter of another script with no neighbour of its script. Chinese
+    /// read as Windows-1252 yields many CJK candidates on one line, and a lone
+    /// lowercase Greek letter inside a Latin token (`IL2RγcKO`) is a symbol.
+    fn lone_script_letter(&self) -> bool {
+        let han_line = self.script == Script::Han && self.cjk_cands >= 2;
+        let greek_symbol = self.script == Script::Greek
+            && self.x.is_lowercase()
+            && self.before.is_some_and(|c| c.is_ascii_alphanumeric())
+            && self.after.is_some_and(|c| c.is_ascii_alphanumeric());
+        let same_script_near = self.before.is_some_and(|c| Script::of(c) == self.script)
+            || self.after.is_some_and(|c| Script::of(c) == self.script);
+        self.script != Script::Other && !han_line && !greek_symbol && !same_script_near
+    }
+
+    /// A lowercase Latin Extended letter among capitals.
+    fn lowercase_in_capitals(&self) -> bool {
+        self.x.is_lowercase()
+            && self.latin_extended()
+            && Self::caps(self.before)
+            && (Self::caps(self.after) || !Self::letter(self.after))
+    }
+
+    /// Combining marks only from Windows-1252 and on a character (`$Ì¶6` → `$̶6`).
+    fn stray_combining_mark(&self) -> bool {
+        (0x300..0x370).contains(&(self.x as u32))
+            && (self.page != Page::Windows1252 || self.before.is_none_or(char::is_whitespace))
+    }
+
+    /// A lone Latin Extended letter standing as a word of its own (`10 Å—`),
+    /// unless it is part of a run of mojibake.
+    fn lone_latin_extended(&self) -> bool {
+        self.latin_extended()
+            && !Self::letter(self.before)
+            && !Self::letter(self.after)
+            && !self.in_run
+    }
+
+    /// NBSP read as a continuation byte of a two-byte sequence only after Ã/Â (à, NBSP).
+    fn nbsp_not_latin1(&self) -> bool {
+        self.orig.len() == 2
+            && self.orig.contains(&'\u{A0}')
+            && !matches!(self.x as u32, 0xA0..=0xFF)
+    }
+
+    /// Capitals of other code pages inside capitals (`HÅØYA`) are real letters.
+    fn capitals_of_other_page(&self) -> bool {
+        self.page != Page::Windows1252
+            && (self.x as u32) < 0x250
+            && self.x.is_uppercase()
+            && Self::caps(self.before)
+            && Self::caps(self.after)
+    }
+
+    /// Box drawing alone is line art, not code page 437 mojibake (`├┤a┼┐a`).
+    fn line_art(&self) -> bool {
+        self.page == Page::Ibm437
+            && self.script == Script::Other
+            && self
+                .orig
+                .iter()
+                .all(|&c| ('\u{2500}'..='\u{259F}').contains(&c))
+    }
+
+    /// MacRoman's √ is a math sign unless it sits inside a word (`wei√ü`).
+    fn math_root(&self) -> bool {
+        self.page == Page::Macintosh
+            && self.orig.first() == Some(&'√')
+            && !Self::letter(self.before)
+            && !Self::letter(self.after)
+    }
+
+    /// Kept, but no evidence on its own: currency signs and curly quotes that
+    /// decode to Latin (`Â£`, `â€™` before lowercase).
+    fn weak(&self) -> bool {
+        (self.x as u32) < 0x250
+            && (self
+                .orig
+                .iter()
+                .any(|&c| matches!(c, '¢' | '£' | '¤' | '¥'))
+                || (self
+                    .orig
+                    .iter()
+                    .any(|&c| matches!(c, '‘' | '’' | '“' | '”'))
+                    && !Self::caps(self.after)))
+    }
+}
+
+/// The checks that turn a candidate down, by name.
+const REJECT: [(&str, fn(&Seen) -> bool); 8] = [
+    ("lone script letter", |s| s.lone_script_letter()),
+    ("lowercase in capitals", |s| s.lowercase_in_capitals()),
+    ("stray combining mark", |s| s.stray_combining_mark()),
+    ("lone Latin Extended letter", |s| s.lone_latin_extended()),
+    ("NBSP not after Ã/Â", |s| s.nbsp_not_latin1()),
+    ("capitals of another page", |s| s.capitals_of_other_page()),
+    ("line art", |s| s.line_art()),
+    ("math root sign", |s| s.math_root()),
+];
+
+/// Which candidates pass the checks, and how many of them are strong evidence.
+fn judge_all(chars: &[char], cands: &[Cand], codec: &Codec) -> (Vec<bool>, usize) {
+    let mut keep = vec![false; cands.len()];
+    let mut strong = 0usize;
+    let cjk_cands = cands
+        .iter()
+        .filter(|q| q.strong && q.text.chars().next().is_some_and(is_cjkish))
+        .count();
+    for (k, q) in cands.iter().enumerate() {
+        let x = q.first();
+        if x == '\u{FFFD}' {
+            // `ï¿½`: a replacement character itself, cleanly encoded, is a fix.
+            if q.strong && q.to - q.from == 3 {
+                keep[k] = true;
+                strong += 1;
+            }
+            continue;
+        }
+        if !allowed_single_byte_result(x) {
+            continue;
+        }
+        let seen = Seen {
+            page: codec.page,
+            x,
+            script: Script::of(x),
+            orig: &chars[q.from..q.to],
+            before: if k > 0 && cands[k - 1].to == q.from {
+                Some(cands[k - 1].text.chars().last().unwrap_or(' '))
+            } else {
+                q.from.checked_sub(1).map(|j| chars[j])
+            },
+            after: if k + 1 < cands.len() && cands[k + 1].from == q.to {
+                Some(cands[k + 1].first())
+            } else {
+                chars.get(q.to).copied()
+            },
+            in_run: (k > 0 && cands[k - 1].to == q.from)
+                || (k + 1 < cands.len() && cands[k + 1].from == q.to),
+            cjk_cands,
+        };
+        if REJECT.iter().any(|(_, rejects)| rejects(&seen)) {
+            continue;
+        }
+        keep[k] = true;
+        if q.strong && !seen.weak() {
+            strong += 1;
+        }
+    }
+    (keep, strong)
+}
+
+/// Strong candidates a line needs before anything on it is fixed. Codecs
+/// other than Windows-1252 are fixed conservatively: two strong candidates,
+/// or one of three bytes or more.
+fn strong_needed(chars: &[char], cands: &[Cand], keep: &[bool], codec: &Codec) -> usize {
+    let long = cands
+        .iter()
+        .zip(keep)
+        .any(|(q, &k)| k && q.strong && q.to - q.from >= 3);
+    if codec.page == Page::Windows1252
+        || long
+        || (codec.page == Page::Macintosh && chars.contains(&'√'))
+    {
+        1
+    } else {
+        2
+    }
+}
+
+/// Candidates that need a neighbour keep it, or stand at a word start
+/// (`Å veices`: before a lowercase letter, on a line with other fixes).
+fn keep_neighbours(chars: &[char], cands: &[Cand], keep: &mut [bool], strong: usize) {
+    for k in 0..cands.len() {
+        if !(cands[k].needs_neighbour && keep[k]) {
+            continue;
+        }
+        let left = k > 0
+            && keep[k - 1]
+            && !cands[k - 1].needs_neighbour
+            && cands[k - 1].to == cands[k].from;
+        let right = k + 1 < cands.len()
+            && keep[k + 1]
+            && !cands[k + 1].needs_neighbour
+            && cands[k + 1].from == cands[k].to;
+        let word_start = (cands[k].from == 0 || chars[cands[k].from - 1] == ' ')
+            && chars.get(cands[k].to).is_some_and(|c| c.is_lowercase())
+            && strong >= 1;
+        keep[k] = left || right || word_start;
+    }
+}
+
+/// The line with the kept candidates in place, and how many there were.
+fn splice(chars: &[char], cands: &[Cand], keep: &[bool], len: usize) -> (String, usize) {
+    let mut out = String::with_capacity(len);
+    let mut copied = 0;
+    let mut fixed = 0;
+    for (q, _) in cands.iter().zip(keep).filter(|(_, &k)| k) {
+        out.extend(&chars[copied..q.from]);
+        out.push_str(&q.text);
+        copied = q.to;
+        fixed += 1;
+    }
+    out.extend(&chars[copied..]);
+    (out, fixed)
+}
+
+/// C1 control characters left in text are Windows-1252 punctuation read as Latin-1.
+pub(super) fn fix_c1(line: &str) -> Option<String> {
+    // C1 controls are encoded C2 80 – C2 9F.
+    let bytes = line.as_bytes();
+    if !memchr::memchr_iter(0xC2, bytes)
+        .any(|i| bytes.get(i + 1).is_some_and(|b| (0x80..=0x9F).contains(b)))
+    {
+        return None;
+    }
+    let mut changed = false;
+    let out: String = line
+        .chars()
+        .map(|c| {
+            if ('\u{80}'..='\u{9F}').contains(&c) {
+                let one = [c as u8];
+                let (s, bad) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&one);
+                if let Some(d) = s
+                    .chars()
+                    .next()
+                    .filter(|d| !bad && !('\u{80}'..='\u{9F}').contains(d))
+                {
+                    changed = true;
+                    return d;
+                }
+            }
+            c
+        })
+        .collect();
+    changed.then_some(out)
+}
