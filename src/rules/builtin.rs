@@ -29,7 +29,8 @@ fn in_spans(spans: &[(usize, usize)], pos: usize) -> bool {
 }
 
 /// `%2B` → `+`, `%E5%85%9A` → `党`, `%252B` → `+`; not inside URLs, not a
-/// percentage followed by digits, not control characters, not invalid UTF-8.
+/// percentage followed by digits, not control characters, not invalid UTF-8,
+/// and not what no URL encoder writes (see [`encoder_wrote`]).
 pub struct PercentDecode {
     run: Regex,
 }
@@ -92,6 +93,25 @@ fn decode_run(run: &str) -> Option<String> {
     Some(s)
 }
 
+/// Could a URL encoder have written `run`, decoding to `decoded`? Encoders
+/// escape bytes of non-ASCII text and reserved punctuation, in upper case;
+/// they never escape letters or digits. So `%6d`, `%2d` (printf widths),
+/// `GrpTRES%30` and a lone `%25s` are the author's text, not escapes.
+fn encoder_wrote(run: &str, decoded: &str, next: Option<char>) -> bool {
+    if !decoded.is_ascii() {
+        return true;
+    }
+    let lower_hex = run
+        .as_bytes()
+        .windows(3)
+        .any(|w| w[0] == b'%' && (w[1].is_ascii_lowercase() || w[2].is_ascii_lowercase()));
+    // `%20s`, `%10d`: a printf width and conversion, not a space and a letter
+    let printf = run.len() == 3
+        && run[1..].bytes().all(|b| b.is_ascii_digit())
+        && next.is_some_and(|c| "diouxXeEfgGcsp".contains(c));
+    !(lower_hex || printf || decoded == "%" || decoded.bytes().any(|b| b.is_ascii_alphanumeric()))
+}
+
 impl RuleKind for PercentDecode {
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
         memchr::memchr(b'%', text.as_bytes())?;
@@ -114,7 +134,9 @@ impl RuleKind for PercentDecode {
                 continue;
             }
             if let Some(decoded) = decode_run(run) {
-                edits.push((m.start(), m.end(), decoded));
+                if encoder_wrote(run, &decoded, text[m.end()..].chars().next()) {
+                    edits.push((m.start(), m.end(), decoded));
+                }
             }
         }
         splice(text, hits, edits)
@@ -379,6 +401,10 @@ mod tests {
             "a%0Ab",
             "%E5%85",
             "增长15%",
+            "printf \"%-20s %6d %25s\"",
+            "%2d 行",
+            "GrpTRES%30",
+            "%20s",
         ] {
             assert_eq!(run(&p, keep), keep);
         }
