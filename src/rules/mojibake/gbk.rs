@@ -132,6 +132,14 @@ fn accept_gbk(orig: &[char], decoded: &str) -> bool {
     if non_ascii.is_empty() || orig.iter().filter(|c| !c.is_ascii()).count() < 2 {
         return false;
     }
+    // UTF-8 bytes never hold an ASCII letter inside a character, but a GBK
+    // trail byte can be one: a letter that appears (`璧歸` → `赚w`, `澶淵` →
+    // `夜Y`) says the text was real GBK-range Chinese, not mojibake.
+    let letters =
+        |cs: &mut dyn Iterator<Item = char>| cs.filter(char::is_ascii_alphanumeric).count();
+    if letters(&mut decoded.chars()) > letters(&mut orig.iter().copied()) {
+        return false;
+    }
     // UTF-8 read as GBK decodes back to CJK text…
     if non_ascii.iter().filter(|&&c| is_cjkish(c)).count() * 10 < non_ascii.len() * 9 {
         return false;
