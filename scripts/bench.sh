@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # End-to-end throughput of the docclean binary on a generated corpus, beside a
-# Python `re` pipeline and (when installed) a ripgrep multi-pattern scan and ftfy.
+# Python `re` pipeline and (when installed) a ripgrep multi-pattern scan and ftfy;
+# then the layouts users have besides plain shards: a tree of 20,100 small files
+# (a third GBK or Big5) beside `cp -r`, legacy decoding detected and forced beside
+# `iconv`, and a gzip shard in and out beside `gzip -6`.
 # Each timed run writes into a fresh directory.
 # Prints MB/s per core at -j1 (pinned to one core) and -jN.
-#   scripts/bench.sh [MB]        (default 100 MB per shard)
+#   scripts/bench.sh [MB] [FILES]   (default 100 MB per shard, 20100 tree files)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MB=${1:-100}
+FILES=${2:-20100}
 N=$(nproc)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -19,7 +23,7 @@ python3 scripts/gen_corpus.py "$WORK/in" --mb "$MB"
 secs() {
   local best="" t0 t1 i
   for i in 1 2 3 4 5; do
-    rm -rf "$WORK"/o1 "$WORK"/oN "$WORK"/f1 "$WORK"/fN # replacing a big file costs time of its own
+    rm -rf "$WORK"/o1 "$WORK"/oN "$WORK"/f1 "$WORK"/fN "$WORK"/t1 "$WORK"/tN "$WORK"/cp # replacing a big file costs time of its own
     sync
     t0=$(date +%s.%N)
     "$@" >/dev/null 2>&1 || true
@@ -68,3 +72,34 @@ s=$(secs one_core $BIN clean "$WORK/in/files" --out "$WORK/f1" -q -j 1); printf 
 s=$(secs $BIN clean "$WORK/in/files" --out "$WORK/fN" -q -j "$N"); printf '%-44s %s\n' "docclean 2000 small files -j$N" "$(rate "$files_bytes" "$s" "$N")"
 peak=$(/usr/bin/time -f %M $BIN clean "$WORK/in/clean.jsonl" --out "$WORK/o1" -q -j "$N" 2>&1 | tail -1)
 echo "peak RSS on the $MB MB clean shard: $((peak / 1024)) MB"
+
+# A tree of small files, a third in legacy encodings.
+python3 scripts/gen_corpus.py "$WORK/in" --tree "$FILES"
+tree_bytes=$(du -sb "$WORK/in/tree" | cut -f1)
+s=$(secs cp -r "$WORK/in/tree" "$WORK/cp"); printf '%-44s %s\n' "cp -r, $FILES-file tree" "$(rate "$tree_bytes" "$s" 1)"
+s=$(secs one_core $BIN clean "$WORK/in/tree" --out "$WORK/t1" -q -j 1); printf '%-44s %s\n' "docclean $FILES-file tree -j1 (one core)" "$(rate "$tree_bytes" "$s" 1)"
+s=$(secs $BIN clean "$WORK/in/tree" --out "$WORK/tN" -q -j "$N"); printf '%-44s %s\n' "docclean $FILES-file tree -j$N" "$(rate "$tree_bytes" "$s" "$N")"
+
+# Legacy decoding: the GBK files of the tree, detected and forced, and iconv's floor.
+mkdir -p "$WORK/gbk"
+# gen_corpus.py writes file i in GBK where i % 6 == 3
+python3 -c 'import os, shutil, sys
+src, dst = sys.argv[1], sys.argv[2]
+for d in sorted(os.listdir(src)):
+    for n in sorted(os.listdir(os.path.join(src, d))):
+        if int(n[3:8]) % 6 == 3:
+            shutil.copy(os.path.join(src, d, n), dst)' "$WORK/in/tree" "$WORK/gbk"
+gbk_bytes=$(du -sb "$WORK/gbk" | cut -f1)
+s=$(secs one_core $BIN clean "$WORK/gbk" --out "$WORK/f1" -q -j 1 --no-default-rules); printf '%-44s %s\n' "decode GBK files, detected, -j1" "$(rate "$gbk_bytes" "$s" 1)"
+s=$(secs one_core $BIN clean "$WORK/gbk" --out "$WORK/f1" -q -j 1 --no-default-rules --encoding gbk); printf '%-44s %s\n' "decode GBK files, --encoding gbk, -j1" "$(rate "$gbk_bytes" "$s" 1)"
+s=$(secs one_core sh -c 'for f in "$1"/*; do iconv -f gbk -t utf-8 "$f"; done >/dev/null' sh "$WORK/gbk"); printf '%-44s %s\n' "iconv -f gbk, one process per file" "$(rate "$gbk_bytes" "$s" 1)"
+
+# A gzip shard in and out.
+bytes=$(stat -c %s "$WORK/in/noisy.jsonl")
+gzip -6 -c "$WORK/in/noisy.jsonl" >"$WORK/in/noisy.jsonl.gz"
+s=$(secs one_core $BIN clean "$WORK/in/noisy.jsonl.gz" --out "$WORK/o1" -q -j 1); printf '%-44s %s\n' "docclean noisy.jsonl.gz -j1 (one core)" "$(rate "$bytes" "$s" 1)"
+s=$(secs $BIN clean "$WORK/in/noisy.jsonl.gz" --out "$WORK/oN" -q -j "$N"); printf '%-44s %s\n' "docclean noisy.jsonl.gz -j$N" "$(rate "$bytes" "$s" "$N")"
+s=$(secs one_core sh -c 'gzip -dc "$1" | gzip -6 >/dev/null' sh "$WORK/in/noisy.jsonl.gz"); printf '%-44s %s\n' "gzip -dc | gzip -6 (the floor of one core)" "$(rate "$bytes" "$s" 1)"
+$BIN clean "$WORK/in/noisy.jsonl.gz" --out "$WORK/oN" -q -j "$N"
+$BIN clean "$WORK/in/noisy.jsonl" --out "$WORK/f1" -q -j "$N"
+echo "gzip output: docclean $(stat -c %s "$WORK/oN/noisy.jsonl.gz") bytes, gzip -6 of the same text $(gzip -6 -c "$WORK/f1/noisy.jsonl" | wc -c) bytes"

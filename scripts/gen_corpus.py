@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Generate a seed-shaped Chinese corpus for benchmarks.
 
-Usage: gen_corpus.py OUTDIR [--mb N]
+Usage: gen_corpus.py OUTDIR [--mb N] [--tree N]
 Writes OUTDIR/clean.jsonl and OUTDIR/noisy.jsonl (N MB each, default 100) and
 OUTDIR/files/ (2,000 small noisy text files). Paragraphs come from
 ../shared/seed when it exists, else from a built-in sample.
+With --tree N, writes only OUTDIR/tree/: N files of about 7 KB in 100 folders,
+a third of them in legacy encodings (GBK, and Big5 for traditional-script text
+taken from ../shared/clean-corpus where it exists).
 """
 import json, os, random, sys
 
@@ -48,8 +51,48 @@ def doc(rng, paras, noisy):
     return "\n".join(lines)
 
 
+def traditional():
+    """Paragraphs that Big5 can encode (traditional-script text), if any."""
+    root = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "clean-corpus")
+    paras = []
+    for dirpath, _, names in sorted(os.walk(root)):
+        for name in sorted(names):
+            try:
+                text = open(os.path.join(dirpath, name), encoding="utf-8").read()
+            except (UnicodeDecodeError, OSError):
+                continue
+            for l in text.split("\n"):
+                if len(l) > 40 and not l.isascii():
+                    try:
+                        l.encode("big5")
+                    except UnicodeEncodeError:
+                        continue
+                    if any(c in l for c in "們這說來時國會"):
+                        paras.append(l)
+    return paras
+
+
+def tree(out, n, rng, paras):
+    big5 = traditional()
+    for i in range(n):
+        d = os.path.join(out, "tree", f"d{i % 100:03d}")
+        os.makedirs(d, exist_ok=True)
+        kind = i % 6
+        if kind == 1 and big5:
+            text = "\n".join(rng.choice(big5) for _ in range(60))[:2400] + "\n"
+            data = text.encode("big5")
+        else:
+            text = "\n".join(doc(rng, paras, i % 2 == 0) for _ in range(3))[:2400] + "\n"
+            data = text.encode("gbk", errors="replace") if kind in (1, 3) else text.encode()
+        with open(os.path.join(d, f"doc{i:05d}.txt"), "wb") as f:
+            f.write(data)
+
+
 def main():
     out = sys.argv[1]
+    if "--tree" in sys.argv:
+        tree(out, int(sys.argv[sys.argv.index("--tree") + 1]), random.Random(2), paragraphs())
+        return
     mb = int(sys.argv[sys.argv.index("--mb") + 1]) if "--mb" in sys.argv else 100
     rng = random.Random(1)
     paras = paragraphs()

@@ -1,6 +1,7 @@
 //! The command line (clap derive). Modes are subcommands; output modes of
 //! `clean` are mutually exclusive.
 
+use crate::findings::emit::{FailOn, Format};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -19,12 +20,16 @@ pub struct Cli {
 pub enum Command {
     /// Clean files, directories and JSONL shards (`-` reads stdin, writes stdout).
     Clean(CleanArgs),
-    /// Write nothing; exit 1 when some rule would change something, 0 when clean, 2 on error.
+    /// Write nothing; exit 1 when clean would change something, 0 when not, 2 on error or when nothing was checked.
     Check(CheckArgs),
     /// List the rules (id, stage, description), or run their embedded examples.
     Rules(RulesArgs),
     /// Learn recurring advertising lines across a corpus and save them as a rule file.
     Learn(LearnArgs),
+    /// List the files a run would read (stdout), and what it would skip and why (stderr).
+    Files(FilesArgs),
+    /// Print the settings in effect, each with where it came from, and the settings file read.
+    Config(ConfigArgs),
     /// Work with saved reports.
     Report(ReportArgs),
 }
@@ -44,9 +49,12 @@ pub struct Common {
     /// Skip these rules: comma-separated ids or family prefixes (`censor`).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// Settings file (default: ./docclean.toml when present).
+    /// Settings file (default: the first docclean.toml, or pyproject.toml with [tool.docclean], from here up).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Read no settings file.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
     /// JSONL field that holds the text.
     #[arg(long, value_name = "NAME")]
     pub text_field: Option<String>,
@@ -66,12 +74,27 @@ pub struct Common {
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
-    /// Print nothing but errors.
+    /// Print nothing but errors (`check`: and the summary line).
     #[arg(short, long)]
     pub quiet: bool,
     /// Write a JSON report of the run to FILE (`-`: stdout).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Read hidden files and folders too (version-control folders stay skipped).
+    #[arg(long)]
+    pub hidden: bool,
+    /// Do not respect .gitignore, .ignore or git's global excludes.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Follow symbolic links met in a directory walk.
+    #[arg(short = 'L', long)]
+    pub follow: bool,
+    /// Leave out paths matching GLOB (gitignore syntax, relative to each input; repeatable; adds to the settings file's).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Read only paths matching GLOB; `!GLOB` leaves out (repeatable, as ripgrep's -g).
+    #[arg(short = 'g', long, value_name = "GLOB")]
+    pub glob: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -97,6 +120,10 @@ pub struct CleanArgs {
     /// With --learn: a line must recur in at least N documents.
     #[arg(long, value_name = "N", default_value_t = 3, requires = "learn")]
     pub learn_min_documents: u64,
+    /// Compression level of `.gz` and `.zst` shards written (gzip 0–9, default 6;
+    /// zstd 1–22, default 3; a level beyond a format's range is its nearest).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(0..=22))]
+    pub compression_level: Option<i32>,
     #[command(flatten)]
     pub common: Common,
 }
@@ -106,9 +133,47 @@ pub struct CheckArgs {
     /// Files and directories to check; `-` for stdin.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Print a unified diff of each change.
+    /// Print a unified diff of each document after its findings (text format).
     #[arg(long)]
     pub diff: bool,
+    /// How findings are printed [default: text].
+    #[arg(long, value_name = "FORMAT")]
+    pub output_format: Option<Format>,
+    /// Count findings per rule instead of listing them.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Exit 0 even when something would change (errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Which findings fail the check: `fix` (what clean would change), or `report` (that, and report-rule matches) [default: fix].
+    #[arg(long, value_name = "WHAT")]
+    pub fail_on: Option<FailOn>,
+    /// Colour: `auto` (only on a terminal, never with NO_COLOR set), `always`, `never`.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Args)]
+pub struct FilesArgs {
+    /// Files and directories, as given to `clean` or `check`.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
     #[command(flatten)]
     pub common: Common,
 }
@@ -128,6 +193,8 @@ pub enum RulesAction {
         #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// List the rule kinds, the fields each takes and what it does (a Markdown table).
+    Kinds,
 }
 
 #[derive(Debug, Args)]

@@ -1,9 +1,14 @@
 //! Inputs → a sorted list of work items, each with the path its output takes.
-//! Directories are walked recursively without following symlinks. docclean's
-//! own files (temporary files, lock files, backups) are never documents.
-//! Collisions, and outputs that would land on inputs, are usage errors.
+//! Directories are walked with ripgrep's walker (the `ignore` crate): hidden
+//! files and version-control folders are skipped, `.gitignore` and `.ignore`
+//! respected, `--exclude`/`--glob` applied, symbolic links followed only with
+//! `--follow`. A file named as an input is always read. docclean's own files
+//! (temporary files, lock files, backups) are never documents. Collisions,
+//! and outputs that would land on inputs, are usage errors.
 
-use std::collections::BTreeMap;
+use ignore::overrides::{Override, OverrideBuilder};
+use ignore::WalkBuilder;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -44,7 +49,27 @@ pub struct WalkOptions<'a> {
     pub backup_suffix: Option<&'a str>,
     /// Remove temporary files left by runs that were killed.
     pub sweep: bool,
+    /// Which files a directory walk reads.
+    pub filters: Filters<'a>,
 }
+
+/// Which files a directory walk reads, the way ripgrep and ruff choose them.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Filters<'a> {
+    /// Read hidden files and folders too (`.git` and the like stay skipped).
+    pub hidden: bool,
+    /// Do not respect `.gitignore`, `.ignore` and git's global excludes.
+    pub no_ignore: bool,
+    /// Follow symbolic links (loops are errors).
+    pub follow: bool,
+    /// Globs of paths to leave out (gitignore syntax, relative to each input).
+    pub exclude: &'a [String],
+    /// Globs of paths to read; `!GLOB` leaves out (ripgrep's `--glob`).
+    pub glob: &'a [String],
+}
+
+/// Version-control folders: never walked, even with `--hidden`.
+const VCS_DIRS: [&str; 4] = [".git", ".hg", ".svn", ".jj"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
@@ -60,6 +85,8 @@ pub enum DiscoverError {
     OutInsideInput { out: String, input: String },
     #[error("cleaning {input} would write over it (its output is {output}): choose an output directory that holds no input")]
     WouldOverwrite { input: String, output: String },
+    #[error("--exclude/--glob {glob}: {message}")]
+    BadGlob { glob: String, message: String },
 }
 
 fn canonical(p: &Path) -> PathBuf {
@@ -139,6 +166,55 @@ pub fn discover(inputs: &[PathBuf], opts: WalkOptions) -> Result<Discovered, Dis
     Ok(found)
 }
 
+/// The `--exclude` and `--glob` globs as one override list rooted at `input`.
+fn overrides(input: &Path, filters: Filters) -> Result<Override, DiscoverError> {
+    let mut b = OverrideBuilder::new(input);
+    let lines = filters
+        .glob
+        .iter()
+        .cloned()
+        .chain(filters.exclude.iter().map(|g| format!("!{g}")));
+    for line in lines {
+        b.add(&line).map_err(|e| DiscoverError::BadGlob {
+            glob: line.clone(),
+            message: e.to_string(),
+        })?;
+    }
+    b.build().map_err(|e| DiscoverError::BadGlob {
+        glob: String::new(),
+        message: e.to_string(),
+    })
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes().first() == Some(&b'.')
+}
+
+fn is_vcs_dir(name: &std::ffi::OsStr) -> bool {
+    VCS_DIRS.iter().any(|d| name == *d)
+}
+
+/// The walker for one input directory. Hidden files are let through (a
+/// lock or temporary file of docclean's own must be seen); hidden folders,
+/// unless asked for, and version-control folders are not walked.
+fn walker(input: &Path, filters: Filters, standard: bool) -> Result<ignore::Walk, DiscoverError> {
+    let mut b = WalkBuilder::new(input);
+    b.standard_filters(standard && !filters.no_ignore)
+        .hidden(false)
+        .require_git(false)
+        .follow_links(filters.follow)
+        .sort_by_file_name(|a, b| a.cmp(b));
+    if standard {
+        b.overrides(overrides(input, filters)?);
+        let hidden = filters.hidden;
+        b.filter_entry(move |e| {
+            let dir = e.file_type().is_some_and(|t| t.is_dir());
+            !(dir && (is_vcs_dir(e.file_name()) || (!hidden && is_hidden(e.file_name()))))
+        });
+    }
+    Ok(b.build())
+}
+
 /// Walk one input directory into `found`.
 fn walk_dir(
     input: &Path,
@@ -146,38 +222,24 @@ fn walk_dir(
     opts: WalkOptions,
     found: &mut Discovered,
 ) -> Result<(), DiscoverError> {
-    let mut it = WalkDir::new(input)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter();
-    while let Some(entry) = it.next() {
+    for entry in walker(input, opts.filters, true)? {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let p = e
-                    .path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| input.display().to_string());
-                found.errors.push((
-                    p,
-                    e.io_error()
-                        .map(|io| io.to_string())
-                        .unwrap_or_else(|| e.to_string()),
-                ));
+                found.errors.push(walk_error(input, &e));
                 continue;
             }
         };
-        let ft = entry.file_type();
+        let Some(ft) = entry.file_type() else {
+            continue; // stdin, which a walk never yields
+        };
         if ft.is_dir() {
             if let Some(oc) = out_canon {
-                if entry.depth() > 0 && canonical(entry.path()) == oc {
-                    if holds_files(entry.path()) {
-                        return Err(DiscoverError::OutInsideInput {
-                            out: entry.path().display().to_string(),
-                            input: input.display().to_string(),
-                        });
-                    }
-                    it.skip_current_dir();
+                if entry.depth() > 0 && canonical(entry.path()) == oc && holds_files(entry.path()) {
+                    return Err(DiscoverError::OutInsideInput {
+                        out: entry.path().display().to_string(),
+                        input: input.display().to_string(),
+                    });
                 }
             }
             continue;
@@ -186,6 +248,9 @@ fn walk_dir(
             found
                 .own_files
                 .push((entry.path().display().to_string(), why));
+            continue;
+        }
+        if !opts.filters.hidden && is_hidden(entry.file_name()) {
             continue;
         }
         if ft.is_symlink() {
@@ -206,6 +271,93 @@ fn walk_dir(
         });
     }
     Ok(())
+}
+
+/// A walk error as (path, reason).
+fn walk_error(input: &Path, e: &ignore::Error) -> (String, String) {
+    let mut path = None;
+    let mut err = e;
+    loop {
+        match err {
+            ignore::Error::WithPath {
+                path: p,
+                err: inner,
+            } => {
+                path.get_or_insert_with(|| p.display().to_string());
+                err = inner;
+            }
+            ignore::Error::WithDepth { err: inner, .. }
+            | ignore::Error::WithLineNumber { err: inner, .. } => err = inner,
+            ignore::Error::Loop { child, .. } => {
+                return (
+                    child.display().to_string(),
+                    "symbolic link loop (not followed)".into(),
+                )
+            }
+            _ => break,
+        }
+    }
+    let path = path.unwrap_or_else(|| input.display().to_string());
+    let reason = match err {
+        ignore::Error::Io(io) => io.to_string(),
+        other => other.to_string(),
+    };
+    (path, reason)
+}
+
+/// What the walk of the input directories leaves out, and why: each hidden,
+/// ignored or excluded file, and each such folder once (its contents unwalked).
+/// For `docclean files`; a run does not list these.
+pub fn filtered_out(
+    inputs: &[PathBuf],
+    opts: WalkOptions,
+) -> Result<Vec<(String, String)>, DiscoverError> {
+    let mut out = Vec::new();
+    for input in inputs.iter().filter(|p| p.is_dir()) {
+        let mut kept = HashSet::new();
+        for entry in walker(input, opts.filters, true)?.flatten() {
+            let hidden_file = !opts.filters.hidden
+                && is_hidden(entry.file_name())
+                && !entry.file_type().is_some_and(|t| t.is_dir());
+            if !hidden_file {
+                kept.insert(entry.path().to_path_buf());
+            }
+        }
+        let ov = overrides(input, opts.filters)?;
+        let mut it = WalkDir::new(input)
+            .follow_links(opts.filters.follow)
+            .sort_by_file_name()
+            .into_iter();
+        while let Some(Ok(entry)) = it.next() {
+            if kept.contains(entry.path()) {
+                continue;
+            }
+            let dir = entry.file_type().is_dir();
+            let name = entry.file_name();
+            let reason = if is_vcs_dir(name) {
+                "version-control folder"
+            } else if own_file_name(name) {
+                continue; // listed as docclean's own file
+            } else if is_hidden(name) {
+                "hidden (--hidden reads it)"
+            } else if ov.matched(entry.path(), dir).is_ignore() {
+                "excluded by --exclude/--glob"
+            } else {
+                "ignored by .gitignore, .ignore or git's excludes (--no-ignore reads it)"
+            };
+            out.push((entry.path().display().to_string(), reason.to_owned()));
+            if dir {
+                it.skip_current_dir();
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a name is one of docclean's lock or temporary files.
+fn own_file_name(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|n| n == crate::lock::LOCK_NAME || crate::atomic::temp_owner(n).is_some())
 }
 
 /// Why `path` is one of docclean's own files and not a document, if it is.

@@ -8,10 +8,12 @@
 pub mod atomic;
 pub mod charclass;
 pub mod cli;
+pub mod compress;
 pub mod config;
 pub mod decode;
 pub mod discover;
 pub mod doc;
+pub mod findings;
 pub mod inplace;
 pub mod jsonl;
 mod jsonstr;

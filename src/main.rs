@@ -3,9 +3,10 @@
 //! example failed, 2 errors (usage, bad rules, unreadable inputs).
 
 use clap::Parser;
-use docclean::cli::{
-    CheckArgs, CleanArgs, Cli, Command, Common, LearnArgs, ReportAction, RulesAction,
-};
+mod check;
+mod show;
+
+use docclean::cli::{CleanArgs, Cli, Command, Common, LearnArgs, ReportAction, RulesAction};
 use docclean::config::Config;
 use docclean::discover::{discover, shard, WalkOptions, WorkItem};
 use docclean::inplace::Backup;
@@ -19,7 +20,6 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::Instant;
 
 // Cleaning allocates and frees many short strings on every thread.
@@ -28,7 +28,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// How a run ended, as the shell sees it (the README's exit-code table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Status {
+pub(crate) enum Status {
     /// Finished; `check`: nothing would change.
     Done,
     /// `check`: something would change; `rules test`: an example failed.
@@ -62,9 +62,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Clean(a) => clean(a),
-        Command::Check(a) => check(a),
+        Command::Check(a) => check::check(a),
         Command::Rules(a) => rules_cmd(a.action, &a.common),
         Command::Learn(a) => learn_cmd(a),
+        Command::Files(a) => show::files(a),
+        Command::Config(a) => show::config(&a.common),
         Command::Report(a) => match a.action {
             ReportAction::Merge { reports } => merge_reports(&reports),
         },
@@ -88,7 +90,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-fn thread_pool(jobs: usize) -> anyhow::Result<()> {
+pub(crate) fn thread_pool(jobs: usize) -> anyhow::Result<()> {
     // A second call (tests in one process) keeps the first pool.
     let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
@@ -97,11 +99,15 @@ fn thread_pool(jobs: usize) -> anyhow::Result<()> {
 }
 
 /// Discover inputs and apply --shard; usage errors (missing input, collisions) come back as Err.
-fn work_items(
+pub(crate) fn work_items(
     cfg: &Config,
     inputs: &[PathBuf],
     walk: WalkOptions,
 ) -> anyhow::Result<(Vec<WorkItem>, Tally, Vec<PathBuf>)> {
+    let walk = WalkOptions {
+        filters: cfg.walk.filters(),
+        ..walk
+    };
     let found = discover(inputs, walk)?;
     let mut pre = Tally::default();
     for (path, msg) in found.errors {
@@ -164,7 +170,7 @@ fn lock_dirs(inputs: &[PathBuf]) -> Vec<PathBuf> {
         .collect()
 }
 
-fn progress(cfg: &Config, len: usize) -> ProgressBar {
+pub(crate) fn progress(cfg: &Config, len: usize) -> ProgressBar {
     if cfg.quiet || !std::io::stderr().is_terminal() || len < 2 {
         return ProgressBar::hidden();
     }
@@ -176,12 +182,36 @@ fn progress(cfg: &Config, len: usize) -> ProgressBar {
     pb
 }
 
+/// What a run says at its end on stderr, besides errors and warnings.
+pub(crate) enum Summary {
+    /// The table of rules and the totals.
+    Table,
+    /// `check`: the table (the totals line alone with `-q`) and what was found.
+    Check {
+        findings: u64,
+        failing: u64,
+        documents: u64,
+    },
+}
+
 fn finish(
     cfg: &Config,
     set: &RuleSet,
     tally: Tally,
     started: Instant,
     learned: Vec<LearnedLine>,
+) -> anyhow::Result<Report> {
+    finish_with(cfg, set, tally, started, learned, Summary::Table)
+}
+
+/// Write the report (`--report`) and print the summary, errors and warnings.
+pub(crate) fn finish_with(
+    cfg: &Config,
+    set: &RuleSet,
+    tally: Tally,
+    started: Instant,
+    learned: Vec<LearnedLine>,
+    summary: Summary,
 ) -> anyhow::Result<Report> {
     let wall = started.elapsed().as_secs_f64();
     let timings = Timings {
@@ -197,8 +227,29 @@ fn finish(
         docclean::atomic::write_user_file(path, format!("{json}\n").as_bytes())
             .map_err(|e| anyhow::anyhow!("report: {e}"))?;
     }
-    if !cfg.quiet {
-        eprint!("{}", report.table());
+    let table = report.table();
+    match summary {
+        Summary::Table if !cfg.quiet => eprint!("{table}"),
+        Summary::Table => {}
+        Summary::Check {
+            findings,
+            failing,
+            documents,
+        } => {
+            if cfg.quiet {
+                eprint!(
+                    "{}",
+                    table
+                        .lines()
+                        .last()
+                        .map(|l| format!("{l}\n"))
+                        .unwrap_or_default()
+                );
+            } else {
+                eprint!("{table}");
+            }
+            eprintln!("{findings} finding(s) in {documents} document(s); {failing} fail the check");
+        }
     }
     for e in &report.errors {
         eprintln!("docclean: error: {}: {}", e.path, e.message);
@@ -284,7 +335,7 @@ fn learn_rules(
     )
 }
 
-fn run_options(cfg: &Config, output: Output) -> RunOptions {
+pub(crate) fn run_options(cfg: &Config, output: Output) -> RunOptions {
     RunOptions {
         output,
         text_field: cfg.text_field.clone(),
@@ -292,38 +343,12 @@ fn run_options(cfg: &Config, output: Output) -> RunOptions {
         format: cfg.format,
         force_jsonl: cfg.jsonl,
         check_sink: None,
+        compression_level: None,
     }
-}
-
-/// Print check entries as they come (`path: rules`, then the diff), and
-/// count them. A closed pipe ends the run quietly.
-fn print_checks(count: Arc<AtomicUsize>) -> run::CheckSink {
-    run::CheckSink(Arc::new(move |entries: Vec<run::CheckEntry>| {
-        count.fetch_add(entries.len(), Ordering::SeqCst);
-        if let Err(e) = write_checks(&entries) {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                std::process::exit(0);
-            }
-            eprintln!("docclean: cannot write to stdout: {e}");
-            std::process::exit(2);
-        }
-    }))
-}
-
-fn write_checks(entries: &[run::CheckEntry]) -> std::io::Result<()> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    for e in entries {
-        writeln!(out, "{}: {}", e.path, e.rules.join(", "))?;
-        if let Some(diff) = &e.diff {
-            write!(out, "{diff}")?;
-        }
-    }
-    out.flush()
 }
 
 /// `--report -` shares stdout with nothing else.
-fn report_to_stdout_alone(cfg: &Config, stdout_used: bool) -> anyhow::Result<()> {
+pub(crate) fn report_to_stdout_alone(cfg: &Config, stdout_used: bool) -> anyhow::Result<()> {
     if stdout_used && cfg.report.as_ref().is_some_and(|p| p.as_os_str() == "-") {
         anyhow::bail!("--report - writes the report to stdout, which this mode already writes to: give the report a file name");
     }
@@ -371,6 +396,7 @@ fn clean(a: CleanArgs) -> anyhow::Result<Status> {
         out: a.out.as_deref(),
         backup_suffix: a.backup.as_deref(),
         sweep: true,
+        ..WalkOptions::default()
     };
     let (items, pre, locks) = work_items(&cfg, &a.inputs, walk)?;
     let _lock = match &output {
@@ -381,7 +407,10 @@ fn clean(a: CleanArgs) -> anyhow::Result<Status> {
         _ => None,
     };
     on_interrupt();
-    let opts = run_options(&cfg, output);
+    let opts = RunOptions {
+        compression_level: a.compression_level,
+        ..run_options(&cfg, output)
+    };
     let mut learned = Vec::new();
     if a.learn {
         let learn_opts = LearnOptions {
@@ -411,33 +440,6 @@ fn clean(a: CleanArgs) -> anyhow::Result<Status> {
     Ok(Status::unless_errors(&report))
 }
 
-fn check(a: CheckArgs) -> anyhow::Result<Status> {
-    let cfg = Config::resolve(&a.common)?;
-    let set = cfg.rule_set()?;
-    thread_pool(cfg.jobs)?;
-    let started = Instant::now();
-    report_to_stdout_alone(&cfg, true)?;
-    let changed = Arc::new(AtomicUsize::new(0));
-    let opts = RunOptions {
-        check_sink: Some(print_checks(changed.clone())),
-        ..run_options(&cfg, Output::Check { diff: a.diff })
-    };
-    let tally = if a.inputs.len() == 1 && a.inputs[0].as_os_str() == "-" {
-        run::run_stdin(&set, &opts)?
-    } else {
-        let (items, pre, _) = work_items(&cfg, &a.inputs, WalkOptions::default())?;
-        let pb = progress(&cfg, items.len());
-        let t = run::run_items(&set, &items, &opts, &|| pb.inc(1));
-        pb.finish_and_clear();
-        pre.merge(t)
-    };
-    let report = finish(&cfg, &set, tally, started, Vec::new())?;
-    Ok(match Status::unless_errors(&report) {
-        Status::Done if changed.load(Ordering::SeqCst) > 0 => Status::Found,
-        status => status,
-    })
-}
-
 fn rules_cmd(action: Option<RulesAction>, common: &Common) -> anyhow::Result<Status> {
     let mut cfg = Config::resolve(common)?;
     match action {
@@ -460,6 +462,10 @@ fn rules_cmd(action: Option<RulesAction>, common: &Common) -> anyhow::Result<Sta
                     r.description
                 )?;
             }
+            Ok(Status::Done)
+        }
+        Some(RulesAction::Kinds) => {
+            print!("{}", rules::kinds::markdown_table());
             Ok(Status::Done)
         }
         Some(RulesAction::Test { paths }) => {

@@ -2,7 +2,7 @@
 //! text is never copied (`Cow`), and each rule records what it changed.
 
 use crate::doc::DocKind;
-use crate::rules::{Action, DocContext, RuleHits, RuleSet};
+use crate::rules::{Action, DocContext, Rule, RuleHits, RuleSet};
 use std::borrow::Cow;
 
 /// What the pipeline did to one document: one entry per rule (same order as the set).
@@ -21,7 +21,20 @@ impl DocOutcome {
             .filter(|(r, h)| r.action == Action::Fix && h.changes > 0)
             .map(|(r, _)| r.id.as_str())
     }
+
+    /// The `report` rules that found something.
+    pub fn reported_rules<'a>(&'a self, set: &'a RuleSet) -> impl Iterator<Item = &'a str> + 'a {
+        set.rules
+            .iter()
+            .zip(&self.hits)
+            .filter(|(r, h)| r.action == Action::Report && h.changes > 0)
+            .map(|(r, _)| r.id.as_str())
+    }
 }
+
+/// Told of every edit a rule makes while a document is traced: the rule,
+/// the text it saw and the text it left.
+pub type Observer<'o> = dyn FnMut(&Rule, &str, &str) + 'o;
 
 pub struct Pipeline<'a> {
     pub set: &'a RuleSet,
@@ -63,7 +76,7 @@ impl<'a> Pipeline<'a> {
         let mut cur: Option<String> = None;
         for _ in 0..MAX_PASSES {
             let input = cur.as_deref().unwrap_or(text);
-            match self.pass(Cow::Borrowed(input), &mut outcome) {
+            match self.pass(Cow::Borrowed(input), &mut outcome, &mut |_, _, _| {}) {
                 (Cow::Owned(next), true) if next != input => cur = Some(next),
                 _ => break,
             }
@@ -83,7 +96,7 @@ impl<'a> Pipeline<'a> {
         let mut cur = text;
         let mut changed = false;
         for _ in 0..MAX_PASSES {
-            let (next, edited) = self.pass(Cow::Owned(cur), &mut outcome);
+            let (next, edited) = self.pass(Cow::Owned(cur), &mut outcome, &mut |_, _, _| {});
             cur = next.into_owned();
             if !edited {
                 break;
@@ -92,6 +105,20 @@ impl<'a> Pipeline<'a> {
         }
         outcome.emptied = cur.trim().is_empty() && !was_blank;
         (cur, outcome, changed)
+    }
+
+    /// [`clean`](Self::clean), telling `observe` of each rule's edit as it
+    /// is made (to locate what `check` reports). Returns the cleaned text.
+    pub fn trace(&self, text: &str, observe: &mut Observer) -> String {
+        let mut outcome = self.fresh_outcome();
+        let mut cur = text.to_owned();
+        for _ in 0..MAX_PASSES {
+            match self.pass(Cow::Borrowed(cur.as_str()), &mut outcome, observe) {
+                (Cow::Owned(next), true) if next != cur => cur = next,
+                _ => break,
+            }
+        }
+        cur
     }
 
     fn fresh_outcome(&self) -> DocOutcome {
@@ -109,7 +136,12 @@ impl<'a> Pipeline<'a> {
     /// Every stage once; the flag says whether a rule changed anything.
     /// Report rules describe the text as the last pass left it, so their
     /// counts start over.
-    fn pass<'t>(&self, text: Cow<'t, str>, outcome: &mut DocOutcome) -> (Cow<'t, str>, bool) {
+    fn pass<'t>(
+        &self,
+        text: Cow<'t, str>,
+        outcome: &mut DocOutcome,
+        observe: &mut Observer,
+    ) -> (Cow<'t, str>, bool) {
         let mut cur = text;
         let mut edited = false;
         let mut doc = DocContext::new(self.kind);
@@ -121,6 +153,7 @@ impl<'a> Pipeline<'a> {
                 };
             }
             if let Some(next) = rule.run(&cur, &mut doc, hits) {
+                observe(rule, &cur, &next);
                 cur = Cow::Owned(next);
                 edited = true;
                 doc.text_changed();

@@ -112,15 +112,39 @@ pub struct Report {
     pub timings: Timings,
 }
 
-/// What `check` found would change in one document.
+/// What `check` found in one document: what `clean` would change, and what
+/// `report` rules found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckEntry {
-    /// The document (`path`, or `path:line` in a shard).
-    pub path: String,
-    /// The rules that would change it.
-    pub rules: Vec<String>,
+    /// The file.
+    pub file: String,
+    /// The line of a JSONL shard that holds the document; `None` for a whole file.
+    pub line: Option<u64>,
+    /// In order of position in the document.
+    pub findings: Vec<crate::findings::Finding>,
     /// A unified diff, when asked for.
     pub diff: Option<String>,
+}
+
+impl CheckEntry {
+    /// The document (`path`, or `path:line` in a shard).
+    pub fn document(&self) -> String {
+        match self.line {
+            Some(l) => format!("{}:{l}", self.file),
+            None => self.file.clone(),
+        }
+    }
+
+    /// Where a finding stands in the file: its line and column, and for a
+    /// shard line (where the text is one JSON string) its place in the text.
+    pub fn location(&self, f: &crate::findings::Finding) -> (u64, u64, Option<String>) {
+        match self.line {
+            // found in the file itself, not in the text
+            Some(_) if f.rule == crate::findings::LINE_ENDS => (f.line, f.column, None),
+            Some(l) => (l, 1, Some(format!("text {}:{}", f.line, f.column))),
+            None => (f.line, f.column, None),
+        }
+    }
 }
 
 /// Entries a report lists per kind (skipped, warnings, errors, decode losses,
@@ -162,6 +186,8 @@ pub struct Tally {
     pub changed: Vec<CheckEntry>,
     /// Entries left out of the lists (see [`Report::omitted`]).
     pub omitted: BTreeMap<String, u64>,
+    /// JSONL lines that are objects without the text field.
+    pub lines_without_field: u64,
     /// Some output byte differs from the input (a JSONL line rewritten, a
     /// line end normalised): an in-place shard must be replaced.
     pub rewritten: bool,
@@ -303,6 +329,7 @@ impl Tally {
         );
         self.changed.extend(other.changed);
         self.rewritten |= other.rewritten;
+        self.lines_without_field += other.lines_without_field;
         self
     }
 
@@ -328,7 +355,7 @@ impl Tally {
                 changes: t.changes,
                 chars_removed: t.chars_removed,
                 chars_added: t.chars_added,
-                judged_documents: (r.kind_name == "placeholder").then_some(t.judged),
+                judged_documents: r.kind.judges_documents.then_some(t.judged),
                 examples: t.examples,
             })
             .collect();

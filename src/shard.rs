@@ -53,3 +53,24 @@ pub fn open_shard(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
         )),
     })
 }
+
+/// Why a file that is compressed but not a JSONL shard is not read, if it is
+/// one: docclean decompresses only shards (`.jsonl.gz`, `.jsonl.zst`).
+pub fn compressed_not_shard(path: &Path) -> Option<String> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)?;
+    let known = [
+        "gz", "zst", "zstd", "bz2", "xz", "lz4", "zip", "7z", "rar", "tgz",
+    ];
+    if is_jsonl(path) || !known.contains(&ext.as_str()) {
+        return None;
+    }
+    Some(match compression_of(path) {
+        Compression::None => format!("compressed (.{ext}): not read; decompress it to clean it"),
+        _ => format!(
+            "compressed (.{ext}) but not a JSONL shard: not read; decompress it to clean it, or name it .jsonl.{ext} if it holds JSONL"
+        ),
+    })
+}

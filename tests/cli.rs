@@ -100,7 +100,7 @@ fn check_mode_exit_codes() {
         .assert()
         .code(0);
     docclean()
-        .args(["check", "samples/input", "-q"])
+        .args(["check", "samples/input"])
         .assert()
         .code(1)
         .stdout(predicates::str::contains("censor.dang"));
@@ -108,7 +108,6 @@ fn check_mode_exit_codes() {
         .args([
             "check",
             "--diff",
-            "-q",
             "samples/input/reports/lookalikes-paywall.txt",
         ])
         .assert()
@@ -689,6 +688,62 @@ fn compressed_shards_keep_their_compression() {
     assert!(out2.join("b.jsonl.zst").exists());
 }
 
+/// A gzip shard of several chunks: the same bytes at -j1 and -j2, decoded as
+/// one stream, and `--compression-level` trades size.
+#[test]
+fn gzip_output_is_parallel_deterministic_and_takes_a_level() {
+    use std::io::{Read, Write};
+    let t = tempfile::tempdir().unwrap();
+    let input = t.path().join("in");
+    fs::create_dir_all(&input).unwrap();
+    let mut lines = String::new();
+    for i in 0..30_000 {
+        lines.push_str(&format!(
+            "{{\"id\":{i},\"text\":\"第{i}段：庭院%2B，D的二十大精神，学习贯彻落实。\"}}\n"
+        ));
+    }
+    let mut gz = flate2::write::GzEncoder::new(
+        fs::File::create(input.join("a.jsonl.gz")).unwrap(),
+        flate2::Compression::default(),
+    );
+    gz.write_all(lines.as_bytes()).unwrap();
+    gz.finish().unwrap();
+    let run = |name: &str, extra: &[&str]| {
+        let out = t.path().join(name);
+        docclean()
+            .arg("clean")
+            .arg(&input)
+            .arg("--out")
+            .arg(&out)
+            .arg("-q")
+            .args(extra)
+            .assert()
+            .code(0);
+        fs::read(out.join("a.jsonl.gz")).unwrap()
+    };
+    let one = run("j1", &["-j", "1"]);
+    assert_eq!(run("j2", &["-j", "2"]), one);
+    let mut got = String::new();
+    flate2::read::MultiGzDecoder::new(&one[..])
+        .read_to_string(&mut got)
+        .unwrap();
+    assert!(got.len() > 2 << 20, "several chunks: {}", got.len());
+    assert_eq!(got, lines.replace("%2B", "+").replace("D的", "党的"));
+    let fast = run("l1", &["--compression-level", "1"]);
+    assert!(one.len() < fast.len(), "{} {}", one.len(), fast.len());
+    docclean()
+        .args([
+            "clean",
+            "x.jsonl.gz",
+            "--out",
+            "o",
+            "--compression-level",
+            "23",
+        ])
+        .assert()
+        .code(2);
+}
+
 #[test]
 fn damage_is_reported_with_its_lines_and_left_in_place() {
     let t = tempfile::tempdir().unwrap();
@@ -722,22 +777,22 @@ fn check_prints_in_input_order() {
         let run = docclean()
             .arg("check")
             .arg(dir.path())
-            .args(["-q", "--diff", "-j", jobs])
+            .args(["--diff", "-j", jobs])
             .assert()
             .code(1);
         let out = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
         let heads: Vec<&str> = out
             .lines()
-            .filter(|l| l.contains(": ") && !l.starts_with(['+', '-', '@']))
+            .filter(|l| l.contains(": ") && !l.starts_with(['+', '-', '@', ' ']))
             .map(|l| l.rsplit('/').next().unwrap())
             .collect();
         assert_eq!(
             heads,
             [
-                "a.txt: censor.dang",
-                "b.jsonl:1: escape.percent",
-                "b.jsonl:3: censor.dang",
-                "c.txt: paywall.cms-marker"
+                "a.txt:1:1: censor.dang replaces \"D\" with \"党\"",
+                "b.jsonl:1:1: escape.percent replaces \"%2B\" with \"+\" [text 1:3]",
+                "b.jsonl:3:1: censor.dang replaces \"D\" with \"党\" [text 1:1]",
+                "c.txt:1:4: paywall.cms-marker removes \"##paidbegin##\""
             ],
             "{out}"
         );

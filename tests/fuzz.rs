@@ -81,6 +81,7 @@ fn options(output: Output) -> RunOptions {
         format: None,
         force_jsonl: true,
         check_sink: None,
+        compression_level: None,
     }
 }
 
@@ -132,6 +133,8 @@ proptest! {
         let (twice, _) = stream(&once, Output::Dir("unused".into()));
         prop_assert_eq!(&once, &twice);
         let (_, check) = stream(&once, Output::Check { diff: false });
-        prop_assert!(check.changed.is_empty(), "check finds work: {:?}", check.changed);
+        // report rules may still find damage the bytes held; nothing is left to fix
+        let fixes: Vec<_> = check.changed.iter().flat_map(|e| &e.findings).filter(|f| f.kind == docclean::findings::Kind::Fix).collect();
+        prop_assert!(fixes.is_empty(), "check finds work: {:?}", fixes);
     }
 }

@@ -32,7 +32,7 @@ fn clean_summary_and_report() {
 #[test]
 fn check_output() {
     let run = docclean()
-        .args(["check", "samples/input", "-q", "--diff"])
+        .args(["check", "samples/input", "--diff", "--color", "never"])
         .assert()
         .code(1);
     let stdout = String::from_utf8_lossy(&run.get_output().stdout).into_owned();

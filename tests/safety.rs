@@ -317,12 +317,13 @@ fn nul_is_never_written_and_the_output_reads_back_the_same() {
     );
     docclean().arg("check").arg(&out).arg("-q").assert().code(0);
     // a stray NUL in a text file: binary, skipped, not misread as UTF-16
+    // (and with nothing else given, nothing was checked: an error)
     fs::write(input.join("b.txt"), b"hello\0world\n").unwrap();
     let run = docclean()
         .arg("check")
         .arg(input.join("b.txt"))
         .assert()
-        .code(0);
+        .code(2);
     assert!(stderr_of(&run).contains("1 skipped"), "{}", stderr_of(&run));
 }
 

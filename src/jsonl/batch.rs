@@ -82,7 +82,12 @@ pub fn bodies(buf: &[u8]) -> Vec<(usize, usize)> {
 /// Whether writing the bodies back with `\n` changes bytes (a CR dropped, a
 /// last newline added): a shard must then be rewritten even where no text changed.
 pub fn line_ends_change(buf: &[u8], bodies: &[(usize, usize)]) -> bool {
-    bodies.iter().any(|&(_, e)| buf.get(e) != Some(&b'\n'))
+    first_line_end_change(buf, bodies).is_some()
+}
+
+/// The first line (index into `bodies`) whose line end would be written differently.
+pub fn first_line_end_change(buf: &[u8], bodies: &[(usize, usize)]) -> Option<usize> {
+    bodies.iter().position(|&(_, e)| buf.get(e) != Some(&b'\n'))
 }
 
 #[cfg(test)]

@@ -68,6 +68,28 @@ pub fn find_field<'a>(line: &'a str, name: &str) -> serde_json::Result<Option<&'
     Ok(v)
 }
 
+/// Why a JSONL line holds no text to clean (it passes through unchanged).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoText {
+    NotUtf8,
+    NotObject(String),
+    /// The object has no such field.
+    NoField(String),
+    NotString(String),
+}
+
+impl std::fmt::Display for NoText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NoText::NotUtf8 => write!(f, "line is not valid UTF-8"),
+            NoText::NotObject(e) => write!(f, "not a JSON object ({e})"),
+            NoText::NoField(name) => write!(f, "no `{name}` field"),
+            NoText::NotString(name) => write!(f, "`{name}` is not a string"),
+        }?;
+        f.write_str(": passed through unchanged")
+    }
+}
+
 /// The text field of one JSONL line (without its newline): the line as
 /// text, the field's raw JSON, and its value. `None` for a blank line; an
 /// error says why the line holds no text to clean. Cleaning and learning read
@@ -76,23 +98,21 @@ pub fn find_field<'a>(line: &'a str, name: &str) -> serde_json::Result<Option<&'
 pub fn line_text<'a>(
     body: &'a [u8],
     field: &str,
-) -> Result<Option<(&'a str, &'a RawValue, std::borrow::Cow<'a, str>)>, String> {
+) -> Result<Option<(&'a str, &'a RawValue, std::borrow::Cow<'a, str>)>, NoText> {
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         return Ok(None);
     }
     let Ok(line) = simdutf8::basic::from_utf8(body) else {
-        return Err("line is not valid UTF-8: passed through unchanged".into());
+        return Err(NoText::NotUtf8);
     };
     let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
     let raw_text = match find_field(line, field) {
         Ok(Some(r)) => r,
-        Ok(None) => return Err(format!("no `{field}` field: passed through unchanged")),
-        Err(e) => return Err(format!("not a JSON object ({e}): passed through unchanged")),
+        Ok(None) => return Err(NoText::NoField(field.to_owned())),
+        Err(e) => return Err(NoText::NotObject(e.to_string())),
     };
     match serde_json::from_str(raw_text.get()) {
         Ok(text) => Ok(Some((line, raw_text, text))),
-        Err(_) => Err(format!(
-            "`{field}` is not a string: passed through unchanged"
-        )),
+        Err(_) => Err(NoText::NotString(field.to_owned())),
     }
 }

@@ -5,6 +5,7 @@
 mod batch;
 pub mod field;
 
+use crate::findings::{locate, Finding, LINE_ENDS};
 use crate::pipeline::{DocOutcome, Pipeline};
 use crate::report::{CheckEntry, Tally, Warning};
 use crate::rules::{hits::MAX_EXAMPLES, RuleSet};
@@ -21,11 +22,13 @@ enum LineOutcome {
     /// A blank line: written as it was.
     Blank,
     /// No text to clean (not JSON, no such field…): written as it was, with a warning.
-    PassedThrough(String),
+    PassedThrough(field::NoText),
     /// A document, cleaned.
     Document {
         outcome: DocOutcome,
         change: Option<LineChange>,
+        /// Cleaning left the text as it was.
+        unchanged: bool,
     },
 }
 
@@ -50,35 +53,36 @@ fn clean_line(
         Err(why) => return LineOutcome::PassedThrough(why),
     };
     let (cleaned, outcome) = pipeline.clean(&text);
-    if cleaned.as_ref() == text.as_ref() {
-        return LineOutcome::Document {
-            outcome,
-            change: None,
-        };
-    }
-    let change = if let Output::Check { diff } = &opts.output {
-        let path = doc_path();
-        LineChange::Checked(CheckEntry {
-            diff: diff.then(|| unified_diff(&path, &text, &cleaned)),
-            rules: outcome
-                .changed_rules(pipeline.set)
-                .map(str::to_owned)
-                .collect(),
-            path,
-        })
-    } else {
-        let start = raw_text.get().as_ptr() as usize - line.as_ptr() as usize;
-        let end = start + raw_text.get().len();
-        let mut out = Vec::with_capacity(line.len() + 16);
-        out.extend_from_slice(&line.as_bytes()[..start]);
-        crate::jsonstr::write_str(&mut out, &cleaned);
-        out.extend_from_slice(&line.as_bytes()[end..]);
-        out.push(b'\n');
-        LineChange::Rewritten(out)
+    let unchanged = cleaned.as_ref() == text.as_ref();
+    let change = match &opts.output {
+        Output::Check { diff } => {
+            if unchanged && outcome.reported_rules(pipeline.set).next().is_none() {
+                None
+            } else {
+                Some(LineChange::Checked(CheckEntry {
+                    file: String::new(), // named by the caller
+                    line: None,
+                    findings: locate(pipeline.set, &text),
+                    diff: (*diff && !unchanged).then(|| unified_diff(&doc_path(), &text, &cleaned)),
+                }))
+            }
+        }
+        _ if unchanged => None,
+        _ => {
+            let start = raw_text.get().as_ptr() as usize - line.as_ptr() as usize;
+            let end = start + raw_text.get().len();
+            let mut out = Vec::with_capacity(line.len() + 16);
+            out.extend_from_slice(&line.as_bytes()[..start]);
+            crate::jsonstr::write_str(&mut out, &cleaned);
+            out.extend_from_slice(&line.as_bytes()[end..]);
+            out.push(b'\n');
+            Some(LineChange::Rewritten(out))
+        }
     };
     LineOutcome::Document {
         outcome,
-        change: Some(change),
+        change,
+        unchanged,
     }
 }
 
@@ -104,6 +108,20 @@ impl Cleaned {
             }
         }
         Ok(())
+    }
+}
+
+/// A shard none of whose lines holds the text field (a misspelt
+/// `--text-field`, say) is an error for that file: nothing in it was cleaned.
+pub fn require_text_field(tally: &mut Tally, path: &str, field: &str) {
+    if tally.documents == 0 && tally.lines_without_field > 0 {
+        tally.errors.push(crate::report::ErrorEntry {
+            path: path.to_owned(),
+            message: format!(
+                "no line has a `{field}` field ({} line(s) without it): name the field that holds the text with --text-field, or text_field in docclean.toml",
+                tally.lines_without_field
+            ),
+        });
     }
 }
 
@@ -154,9 +172,18 @@ fn stream_batches(
         });
         let mut tally = Tally::new(set.rules.len());
         let mut line_no = 0u64;
+        // check reports a shard's line ends once, at the first line they change
+        let mut line_ends_found = false;
         for buf in batch_rx {
             let bodies = batch::bodies(&buf);
-            let (changed, batch) = clean_batch(set, path, &buf, &bodies, line_no, opts, &tally);
+            let (changed, mut batch) = clean_batch(set, path, &buf, &bodies, line_no, opts, &tally);
+            if matches!(opts.output, Output::Check { .. }) && !line_ends_found {
+                if let Some(k) = batch::first_line_end_change(&buf, &bodies) {
+                    line_ends_found = true;
+                    let (s, e) = bodies[k];
+                    add_line_ends(&mut batch.changed, path, line_no + k as u64 + 1, &buf[s..e]);
+                }
+            }
             line_no += bodies.len() as u64;
             tally.input_bytes += buf.len() as u64;
             tally.rewritten |= !changed.is_empty() || batch::line_ends_change(&buf, &bodies);
@@ -177,6 +204,33 @@ fn stream_batches(
         written?;
         Ok(tally)
     })
+}
+
+/// The line-ends finding of a shard, at `line` (whose text is `body`), put
+/// among the batch's entries in line order.
+fn add_line_ends(entries: &mut Vec<CheckEntry>, file: &str, line: u64, body: &[u8]) {
+    let finding = Finding {
+        rule: LINE_ENDS.to_owned(),
+        kind: crate::findings::Kind::Fix,
+        line,
+        column: String::from_utf8_lossy(body).chars().count() as u64 + 1,
+        message:
+            "line ends in CR LF, or has no final newline: every such line would be written with \\n"
+                .into(),
+    };
+    let at = entries.partition_point(|e| e.line < Some(line));
+    match entries.get_mut(at) {
+        Some(e) if e.line == Some(line) => e.findings.insert(0, finding),
+        _ => entries.insert(
+            at,
+            CheckEntry {
+                file: file.to_owned(),
+                line: Some(line),
+                findings: vec![finding],
+                diff: None,
+            },
+        ),
+    }
 }
 
 /// Clean the lines of one batch in parallel. Each line's outcome is folded
@@ -216,16 +270,27 @@ fn clean_batch(
             |(mut changed, mut t), (i, &(s, e))| {
                 match clean_line(&pipeline, &buf[s..e], opts, &|| doc_path(i)) {
                     LineOutcome::Blank => {}
-                    LineOutcome::PassedThrough(message) => t.warnings.push(Warning {
-                        path: path.to_owned(),
-                        line: Some(line_of(i)),
-                        message,
-                    }),
-                    LineOutcome::Document { outcome, change } => {
-                        t.add_document(set, &|| doc_path(i), &outcome, change.is_some());
+                    LineOutcome::PassedThrough(why) => {
+                        t.lines_without_field += matches!(why, field::NoText::NoField(_)) as u64;
+                        t.warnings.push(Warning {
+                            path: path.to_owned(),
+                            line: Some(line_of(i)),
+                            message: why.to_string(),
+                        })
+                    }
+                    LineOutcome::Document {
+                        outcome,
+                        change,
+                        unchanged,
+                    } => {
+                        t.add_document(set, &|| doc_path(i), &outcome, !unchanged);
                         match change {
                             Some(LineChange::Rewritten(out)) => changed.push((i, out)),
-                            Some(LineChange::Checked(entry)) => t.changed.push(entry),
+                            Some(LineChange::Checked(entry)) => t.changed.push(CheckEntry {
+                                file: path.to_owned(),
+                                line: Some(line_of(i)),
+                                ..entry
+                            }),
                             None => {}
                         }
                     }
@@ -262,6 +327,7 @@ mod tests {
             format: None,
             force_jsonl: true,
             check_sink: None,
+            compression_level: None,
         };
         let mut input = String::new();
         for i in 0..300 {

@@ -1,17 +1,20 @@
 //! Rule packs: TOML files → validated, compiled rules in stage order.
-//! One rule kind per file in this folder; `compile` is the one registry of kinds.
+//! One rule kind per file (or folder) here; [`kinds`] is the one registry of kinds,
+//! [`spec`] the tables as written.
 //! A bad rule file is an error with `file:line:col` before any document is touched.
 
 pub mod advert;
 pub mod boilerplate;
 pub mod builtin;
 pub mod hits;
+pub mod kinds;
 pub mod marker;
 pub mod mojibake;
 pub mod placeholder;
 pub mod prefilter;
 pub mod replace;
 pub mod scope;
+pub mod spec;
 pub mod strip_line;
 pub mod suspects;
 
@@ -20,11 +23,12 @@ pub use scope::{DocContext, Scope, Spans};
 
 use crate::doc::DocKind;
 use crate::spans::{apply_between, Protected};
+pub use kinds::{KindDef, KINDS};
+pub use spec::{parse_rule_file, Example, Feature, RuleSpec};
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use toml::Spanned;
 
 /// The default pack, embedded so the binary works from any directory.
 pub const DEFAULT_RULE_FILES: &[(&str, &str)] = &[
@@ -96,79 +100,6 @@ pub enum Action {
     #[default]
     Fix,
     Report,
-}
-
-/// One example embedded in a rule file: `input` must become `output`
-/// (absent: stay unchanged).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Example {
-    pub input: String,
-    pub output: Option<String>,
-    /// The format the example document is read as (default: plain).
-    pub format: Option<DocKind>,
-}
-
-/// A weighted feature of the advert classifier.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Feature {
-    pub pattern: Spanned<String>,
-    pub weight: i32,
-}
-
-/// One `[[rule]]` table, flat: every kind's fields are optional here and
-/// checked by the kind's compiler, so errors keep precise spans.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleSpec {
-    pub id: Spanned<String>,
-    pub kind: Spanned<String>,
-    pub stage: Spanned<Stage>,
-    pub description: String,
-    #[serde(default)]
-    pub action: Action,
-    #[serde(default)]
-    pub examples: Vec<Example>,
-    /// `prose` (default): protected spans stay; `any`: the whole text.
-    pub spans: Option<Spanned<String>>,
-    /// The document formats the rule runs on (default: all).
-    pub formats: Option<Vec<Spanned<String>>>,
-    // replace / strip-line
-    pub pattern: Option<Spanned<String>>,
-    pub replace: Option<String>,
-    pub literals: Option<Vec<String>>,
-    pub zone: Option<Spanned<String>>,
-    pub zone_lines: Option<usize>,
-    pub max_chars: Option<usize>,
-    // marker
-    pub markers: Option<Vec<String>>,
-    // placeholder
-    pub tokens: Option<Vec<String>>,
-    pub replacement: Option<String>,
-    pub strong: Option<Vec<Spanned<String>>>,
-    pub evidence: Option<Vec<Spanned<String>>>,
-    pub lookalikes: Option<Vec<Spanned<String>>>,
-    pub min_evidence: Option<usize>,
-    pub anonymisation_mark: Option<String>,
-    // advert
-    pub features: Option<Vec<Feature>>,
-    pub threshold: Option<i32>,
-    pub edge_threshold: Option<i32>,
-    pub short_document_lines: Option<usize>,
-    pub brand_patterns: Option<Vec<Spanned<String>>>,
-    // boilerplate
-    pub lines: Option<Vec<String>>,
-    pub documents: Option<Vec<u64>>,
-    // mojibake
-    pub from: Option<Vec<String>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RuleFileSpec {
-    #[serde(default)]
-    rule: Vec<RuleSpec>,
 }
 
 /// A rule-file problem located in its source.
@@ -243,7 +174,7 @@ pub struct Rule {
     pub description: String,
     pub stage: Stage,
     pub action: Action,
-    pub kind_name: String,
+    pub kind: &'static KindDef,
     pub examples: Vec<Example>,
     pub source: String,
     pub scope: Scope,
@@ -255,7 +186,7 @@ impl std::fmt::Debug for Rule {
         f.debug_struct("Rule")
             .field("id", &self.id)
             .field("stage", &self.stage)
-            .field("kind", &self.kind_name)
+            .field("kind", &self.kind.name)
             .finish()
     }
 }
@@ -298,33 +229,6 @@ impl Rule {
     }
 }
 
-/// Compile one spec with the registry of kinds.
-fn compile(spec: &RuleSpec, src: &RuleSource) -> Result<Box<dyn RuleKind>, RuleError> {
-    let kind = spec.kind.get_ref().as_str();
-    match kind {
-        "replace" => replace::Replace::compile(spec, src).map(|r| Box::new(r) as _),
-        "strip-line" => strip_line::StripLine::compile(spec, src).map(|r| Box::new(r) as _),
-        "marker" => marker::Marker::compile(spec, src).map(|r| Box::new(r) as _),
-        "percent-decode" => Ok(Box::new(builtin::PercentDecode::new())),
-        "html-entities" => Ok(Box::new(builtin::HtmlEntities::new())),
-        "invisible" => Ok(Box::new(builtin::Invisible)),
-        "newlines" => Ok(Box::new(builtin::Newlines)),
-        "trailing-space" => Ok(Box::new(builtin::TrailingSpace)),
-        "blank-lines" => Ok(Box::new(builtin::BlankLines)),
-        "mojibake" => mojibake::Mojibake::compile(spec, src).map(|r| Box::new(r) as _),
-        "placeholder" => placeholder::Placeholder::compile(spec, src).map(|r| Box::new(r) as _),
-        "advert" => advert::Advert::compile(spec, src).map(|r| Box::new(r) as _),
-        "boilerplate" => boilerplate::Boilerplate::compile(spec, src).map(|r| Box::new(r) as _),
-        other => Err(src.error_at(
-            spec.kind.span(),
-            format!(
-                "unknown rule kind `{other}`; use one of: replace, strip-line, marker, placeholder, advert, boilerplate, \
-                 percent-decode, html-entities, invisible, mojibake, newlines, trailing-space, blank-lines"
-            ),
-        )),
-    }
-}
-
 /// Helpers shared by the kind compilers.
 pub(crate) fn required<'a, T>(
     value: &'a Option<T>,
@@ -345,7 +249,7 @@ pub(crate) fn required<'a, T>(
 }
 
 pub(crate) fn compile_regex(
-    pattern: &Spanned<String>,
+    pattern: &toml::Spanned<String>,
     src: &RuleSource,
 ) -> Result<regex::Regex, RuleError> {
     regex::RegexBuilder::new(pattern.get_ref())
@@ -357,35 +261,6 @@ pub(crate) fn compile_regex(
                 format!("invalid regex: {}", e.to_string().replace('\n', " ")),
             )
         })
-}
-
-/// Parse one rule file into specs.
-pub fn parse_rule_file(src: &RuleSource) -> Result<Vec<RuleSpec>, RuleError> {
-    let spec: RuleFileSpec = toml::from_str(&src.text).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        src.error_at(
-            span,
-            format!("{} (see the rule file format in README.md)", e.message()),
-        )
-    })?;
-    let mut seen = std::collections::HashSet::new();
-    for r in &spec.rule {
-        let id = r.id.get_ref();
-        if id.is_empty()
-            || !id.chars().all(|c| {
-                c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-' || c == '_'
-            })
-        {
-            return Err(src.error_at(r.id.span(), format!("rule id `{id}` must be lowercase ascii, family first (e.g. `paywall.cms-marker`)")));
-        }
-        if !seen.insert(id.clone()) {
-            return Err(src.error_at(
-                r.id.span(),
-                format!("rule id `{id}` appears twice in this file"),
-            ));
-        }
-    }
-    Ok(spec.rule)
 }
 
 /// Which rules to run.
@@ -485,7 +360,7 @@ pub fn build(sources: &[RuleSource], selection: &Selection) -> Result<RuleSet, R
         hasher.update(src.text.as_bytes());
         hasher.update([0]);
         for spec in parse_rule_file(src)? {
-            let imp = compile(&spec, src)?;
+            let (kind, imp) = kinds::compile(&spec, src)?;
             let scope = Scope::parse(&spec, src)?;
             for ex in &spec.examples {
                 if spec.action == Action::Report
@@ -499,7 +374,7 @@ pub fn build(sources: &[RuleSource], selection: &Selection) -> Result<RuleSet, R
                 description: spec.description.clone(),
                 stage: *spec.stage.get_ref(),
                 action: spec.action,
-                kind_name: spec.kind.get_ref().clone(),
+                kind,
                 examples: spec.examples.clone(),
                 source: src.path.clone(),
                 scope,

@@ -3,6 +3,7 @@
 
 use super::{note_warnings, Output, RunOptions};
 use crate::atomic::TempFile;
+use crate::compress::ParallelEncoder;
 use crate::discover::WorkItem;
 use crate::jsonl::process_jsonl_stream;
 use crate::report::Tally;
@@ -46,11 +47,13 @@ pub(super) fn process_jsonl_file(
         }
     };
     tally.files = 1;
+    crate::jsonl::require_text_field(&mut tally, &display, &opts.text_field);
     *tally.encodings.entry("UTF-8".into()).or_default() += 1;
     Ok(tally)
 }
 
-/// Stream a shard into `tmp`, compressed as `dest`'s name says.
+/// Stream a shard into `tmp`, compressed as `dest`'s name says (in parallel,
+/// chunk by chunk: [`ParallelEncoder`]).
 fn jsonl_to_temp(
     set: &RuleSet,
     display: &str,
@@ -70,14 +73,8 @@ fn jsonl_to_temp(
                 w,
             )
         }
-        Compression::Gzip => {
-            let mut w = flate2::write::GzEncoder::new(buf, flate2::Compression::default());
-            let t = process_jsonl_stream(set, display, reader, &mut w, opts)
-                .map_err(|e| format!("{e}"))?;
-            (t, w.finish().map_err(write_err)?)
-        }
-        Compression::Zstd => {
-            let mut w = zstd::stream::write::Encoder::new(buf, 3).map_err(write_err)?;
+        format => {
+            let mut w = ParallelEncoder::new(buf, format, opts.compression_level);
             let t = process_jsonl_stream(set, display, reader, &mut w, opts)
                 .map_err(|e| format!("{e}"))?;
             (t, w.finish().map_err(write_err)?)

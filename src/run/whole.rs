@@ -4,6 +4,7 @@
 use super::{Output, RunOptions};
 use crate::decode::decode_owned;
 use crate::doc::DocKind;
+use crate::findings::{decode_findings, locate};
 use crate::pipeline::Pipeline;
 use crate::report::{CheckEntry, DecodeLoss, Skipped, Tally, Warning};
 use crate::rules::RuleSet;
@@ -16,6 +17,8 @@ pub(super) struct WholeDocument {
     pub changed: bool,
     pub encoding: &'static str,
     pub bom: bool,
+    /// Bytes that did not decode (written as U+FFFD).
+    pub bad_bytes: usize,
 }
 
 /// Decode and clean one whole-file document, recording in `tally` its
@@ -61,24 +64,36 @@ pub(super) fn clean_whole(
             bad_bytes: decoded.bad_bytes as u64,
         });
     }
-    let diff = matches!(opts.output, Output::Check { diff: true });
-    // the original is kept only where a diff needs it; else the pipeline
-    // owns the text and drops each stage's input as it goes
-    let original = diff.then(|| decoded.text.clone());
-    let (text, outcome, changed) = Pipeline::new(set).for_kind(kind).clean_owned(decoded.text);
+    let pipeline = Pipeline::new(set).for_kind(kind);
+    let (text, outcome, changed) = match &opts.output {
+        Output::Check { diff } => {
+            let (cleaned, outcome) = pipeline.clean(&decoded.text);
+            let changed = cleaned.as_ref() != decoded.text;
+            let mut findings = decode_findings(decoded.encoding, decoded.bom, decoded.bad_bytes);
+            if changed || outcome.reported_rules(set).next().is_some() {
+                findings.extend(locate(set, &decoded.text));
+            }
+            if !findings.is_empty() {
+                tally.changed.push(CheckEntry {
+                    file: display.to_owned(),
+                    line: None,
+                    findings,
+                    diff: (*diff && changed)
+                        .then(|| unified_diff(display, &decoded.text, &cleaned)),
+                });
+            }
+            (cleaned.into_owned(), outcome, changed)
+        }
+        // the pipeline owns the text and drops each stage's input as it goes
+        _ => pipeline.clean_owned(decoded.text),
+    };
     tally.add_document(set, &|| display.to_owned(), &outcome, changed);
-    if let (Output::Check { diff }, true) = (&opts.output, changed) {
-        tally.changed.push(CheckEntry {
-            path: display.to_owned(),
-            rules: outcome.changed_rules(set).map(str::to_owned).collect(),
-            diff: diff.then(|| unified_diff(display, original.as_deref().unwrap_or(""), &text)),
-        });
-    }
     Some(WholeDocument {
         text,
         changed,
         encoding: decoded.encoding,
         bom: decoded.bom,
+        bad_bytes: decoded.bad_bytes,
     })
 }
 

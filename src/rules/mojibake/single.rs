@@ -288,8 +288,11 @@ impl Seen<'_> {
     }
 }
 
+/// A check that turns a candidate down.
+type Check = fn(&Seen) -> bool;
+
 /// The checks that turn a candidate down, by name.
-const REJECT: [(&str, fn(&Seen) -> bool); 9] = [
+const REJECT: [(&str, Check); 9] = [
     ("lone script letter", |s| s.lone_script_letter()),
     ("lowercase in capitals", |s| s.lowercase_in_capitals()),
     ("stray combining mark", |s| s.stray_combining_mark()),
@@ -436,4 +439,109 @@ pub(super) fn fix_c1(line: &str) -> Option<String> {
         })
         .collect();
     changed.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `orig` decoded as `x` between `before` and `after`, alone on its line.
+    fn seen<'a>(page: Page, orig: &'a [char], x: char, before: &str, after: &str) -> Seen<'a> {
+        Seen {
+            page,
+            x,
+            script: Script::of(x),
+            orig,
+            before: before.chars().next(),
+            after: after.chars().next(),
+            in_run: false,
+            cjk_cands: 0,
+        }
+    }
+
+    const W1252: Page = Page::Windows1252;
+
+    #[test]
+    fn lone_script_letter() {
+        let orig = ['Ð', '¶'];
+        // `ж` alone between Latin letters; next to Cyrillic it is a repair
+        assert!(seen(W1252, &orig, 'ж', "a", "b").lone_script_letter());
+        assert!(!seen(W1252, &orig, 'ж', "д", "b").lone_script_letter());
+        // a lowercase Greek letter inside a Latin token is a symbol (`IL2RγcKO`)
+        assert!(!seen(W1252, &orig, 'γ', "R", "c").lone_script_letter());
+        // Han needs company on the line
+        let mut han = seen(W1252, &orig, '党', "a", "b");
+        assert!(han.lone_script_letter());
+        han.cjk_cands = 2;
+        assert!(!han.lone_script_letter());
+    }
+
+    #[test]
+    fn lowercase_in_capitals() {
+        let orig = ['Ä', '\u{8d}'];
+        assert!(seen(W1252, &orig, 'č', "A", "B").lowercase_in_capitals());
+        assert!(seen(W1252, &orig, 'č', "A", " ").lowercase_in_capitals());
+        assert!(!seen(W1252, &orig, 'č', "a", "b").lowercase_in_capitals());
+        assert!(!seen(W1252, &orig, 'é', "A", "B").lowercase_in_capitals());
+    }
+
+    #[test]
+    fn stray_combining_mark() {
+        let orig = ['Ì', '¶'];
+        assert!(!seen(W1252, &orig, '\u{336}', "$", "6").stray_combining_mark());
+        assert!(seen(W1252, &orig, '\u{336}', " ", "6").stray_combining_mark());
+        assert!(seen(Page::Windows1250, &orig, '\u{336}', "$", "6").stray_combining_mark());
+    }
+
+    #[test]
+    fn lone_latin_extended() {
+        let orig = ['Å', '—'];
+        assert!(seen(W1252, &orig, 'ŗ', " ", " ").lone_latin_extended());
+        assert!(!seen(W1252, &orig, 'ŗ', "a", " ").lone_latin_extended());
+        let mut in_run = seen(W1252, &orig, 'ŗ', " ", " ");
+        in_run.in_run = true;
+        assert!(!in_run.lone_latin_extended());
+    }
+
+    #[test]
+    fn nbsp_not_latin1() {
+        let orig = ['Ð', '\u{a0}'];
+        assert!(seen(W1252, &orig, 'Р', " ", " ").nbsp_not_latin1());
+        let orig = ['Ã', '\u{a0}'];
+        assert!(!seen(W1252, &orig, 'à', " ", " ").nbsp_not_latin1());
+    }
+
+    #[test]
+    fn capitals_of_other_page() {
+        let orig = ['Ă', 'Ø'];
+        assert!(seen(Page::Windows1250, &orig, 'Ø', "H", "Y").capitals_of_other_page());
+        assert!(!seen(W1252, &orig, 'Ø', "H", "Y").capitals_of_other_page());
+        assert!(!seen(Page::Windows1250, &orig, 'Ø', "h", "y").capitals_of_other_page());
+    }
+
+    #[test]
+    fn line_art() {
+        let orig = ['├', '┤'];
+        assert!(seen(Page::Ibm437, &orig, '\u{AD}', "a", "a").line_art());
+        let orig = ['├', 'a'];
+        assert!(!seen(Page::Ibm437, &orig, '\u{AD}', "a", "a").line_art());
+        assert!(!seen(W1252, &['├', '┤'], '\u{AD}', "a", "a").line_art());
+    }
+
+    #[test]
+    fn math_root() {
+        let orig = ['√', 'ü'];
+        assert!(seen(Page::Macintosh, &orig, 'ü', " ", " ").math_root());
+        assert!(!seen(Page::Macintosh, &orig, 'ü', "e", "i").math_root());
+        assert!(!seen(W1252, &orig, 'ü', " ", " ").math_root());
+    }
+
+    #[test]
+    fn weak_evidence() {
+        assert!(seen(W1252, &['Â', '£'], '£', " ", "5").weak());
+        // `Ã’` (C3 92) is `Ò`, or a capital and a quote: evidence only before a capital
+        assert!(seen(W1252, &['Ã', '’'], 'Ò', "t", "s").weak());
+        assert!(!seen(W1252, &['Ã', '’'], 'Ò', "T", "S").weak());
+        assert!(!seen(W1252, &['Ã', '©'], 'é', "t", "s").weak());
+    }
 }
