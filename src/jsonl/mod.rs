@@ -258,7 +258,8 @@ fn clean_batch(
                 .is_some_and(|t| t.examples.len() >= MAX_EXAMPLES)
         })
         .collect();
-    let pipeline = Pipeline::skipping_examples(set, &skip);
+    let pipeline =
+        Pipeline::skipping_examples(set, &skip).for_kind(opts.format.unwrap_or_default());
     let line_of = |i: usize| first_line + i as u64 + 1;
     let doc_path = |i: usize| format!("{path}:{}", line_of(i));
     bodies
@@ -323,6 +324,7 @@ mod tests {
             output: Output::Dir(PathBuf::from("unused")),
             text_field: "text".into(),
             encoding: None,
+            format: None,
             force_jsonl: true,
             check_sink: None,
             compression_level: None,
