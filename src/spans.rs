@@ -438,7 +438,7 @@ mod tests {
     #[test]
     fn apply_between_keeps_spans() {
         let t = "aXb`X`cX";
-        let spans = vec![3..6];
+        let spans: Vec<std::ops::Range<usize>> = std::iter::once(3..6).collect();
         let mut hits = RuleHits::default();
         let got = apply_between(t, &spans, &mut hits, &|s, _| {
             s.contains('X').then(|| s.replace('X', "Y"))
