@@ -5,6 +5,7 @@
 pub mod advert;
 pub mod boilerplate;
 pub mod builtin;
+pub mod fold;
 pub mod hits;
 pub mod marker;
 pub mod mojibake;
@@ -42,6 +43,10 @@ pub const DEFAULT_RULE_FILES: &[(&str, &str)] = &[
     (
         "rules/50-adverts.toml",
         include_str!("../../rules/50-adverts.toml"),
+    ),
+    (
+        "rules/55-sites.toml",
+        include_str!("../../rules/55-sites.toml"),
     ),
     (
         "rules/60-censor.toml",
@@ -129,6 +134,8 @@ pub struct RuleSpec {
     pub literals: Option<Vec<String>>,
     pub zone: Option<Spanned<String>>,
     pub zone_lines: Option<usize>,
+    pub zone_gap: Option<usize>,
+    pub fold: Option<bool>,
     pub max_chars: Option<usize>,
     // marker
     pub markers: Option<Vec<String>>,
