@@ -13,7 +13,7 @@ fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pages")
 }
 
-fn expected(name: &std::ffi::OsStr) -> PathBuf {
+fn expected_path(name: &std::ffi::OsStr) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/pages-expected")
         .join(name)
@@ -48,7 +48,7 @@ fn measure(out: &Path) -> Tally {
     for input in names {
         let name = input.file_name().unwrap().to_owned();
         let mut expected: HashMap<String, usize> = HashMap::new();
-        for l in lines(&fs::read_to_string(expected(&name)).unwrap()) {
+        for l in lines(&fs::read_to_string(expected_path(&name)).unwrap()) {
             *expected.entry(l).or_default() += 1;
         }
         let mut got: HashMap<String, usize> = HashMap::new();
