@@ -14,10 +14,13 @@ pub struct LearnedLine {
     pub line: String,
     pub documents: u64,
     /// `head` or `tail`: where the line was met.
+    #[serde(default)]
     pub zone: String,
     /// Why it was learned: an advert score, or its recurrence outside any body.
+    #[serde(default)]
     pub evidence: String,
     /// One document holding it.
+    #[serde(default)]
     pub sample: String,
 }
 
