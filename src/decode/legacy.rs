@@ -33,12 +33,60 @@ struct Candidate {
     total: f64,
 }
 
-/// Decode bytes that are not UTF-8, no BOM, no NULs.
+/// The first look: the detector and the candidates see this much of a file;
+/// a close decision, or a first look with too little beyond ASCII to judge,
+/// looks again: the candidates at [`SAMPLE`], the detector at the whole file.
+const FIRST_LOOK: usize = 16 * 1024;
+
+/// Bytes beyond ASCII a first look needs to be evidence.
+const FIRST_LOOK_HIGH_BYTES: usize = 64;
+
+/// Decode bytes that are not UTF-8, no BOM, no NULs: the encoding is judged
+/// on a bounded prefix (more of it only when the decision is close), then
+/// the file is decoded once in it (not again when the prefix was all of it).
 pub fn decode_legacy(bytes: &[u8]) -> Decoded {
     let declared = declared_encoding(bytes);
-    let guess = detector_guess(bytes);
-    let whole = bytes.len() <= SAMPLE;
-    let sample = &bytes[..bytes.len().min(SAMPLE)];
+    let first = &bytes[..bytes.len().min(FIRST_LOOK)];
+    let thin = first.iter().filter(|&&b| b >= 0x80).count() < FIRST_LOOK_HIGH_BYTES;
+    let mut look = judge(bytes, FIRST_LOOK, declared);
+    if bytes.len() > FIRST_LOOK && (thin || look.evidence.close) {
+        look = judge(bytes, SAMPLE, declared);
+    }
+    let enc = look.candidates[look.chosen].enc;
+    let (text, bad_bytes) = if look.whole {
+        let c = look.candidates.swap_remove(look.chosen);
+        (c.text, c.bad)
+    } else {
+        decode_counting(enc, bytes)
+    };
+    Decoded {
+        text,
+        encoding: name_of(enc, bytes),
+        bom: false,
+        bad_bytes,
+        evidence: look.evidence,
+    }
+}
+
+/// The candidates judged on a prefix, the chosen one and the evidence.
+struct Look {
+    candidates: Vec<Candidate>,
+    chosen: usize,
+    /// The prefix was the whole file.
+    whole: bool,
+    evidence: Evidence,
+}
+
+/// Judge the encodings on the first `limit` bytes (the detector sees the
+/// whole file when `limit` is [`SAMPLE`]).
+fn judge(bytes: &[u8], limit: usize, declared: Option<&'static Encoding>) -> Look {
+    let whole = bytes.len() <= limit;
+    let sample = &bytes[..bytes.len().min(limit)];
+    let guess = if limit >= SAMPLE {
+        detector_guess(bytes, true)
+    } else {
+        detector_guess(sample, whole)
+    };
     let high_bytes = sample.iter().filter(|&&b| b >= 0x80).count().max(1);
     let high = high_bytes as f64;
 
@@ -97,26 +145,18 @@ pub fn decode_legacy(bytes: &[u8]) -> Decoded {
         runner_up: runner.map(|r| (r.enc.name(), r.total / high)),
         close,
     };
-    let enc = winner.enc;
-    let (text, bad_bytes) = if whole {
-        let c = candidates.swap_remove(chosen);
-        (c.text, c.bad)
-    } else {
-        decode_counting(enc, bytes)
-    };
-    Decoded {
-        text,
-        encoding: name_of(enc, bytes),
-        bom: false,
-        bad_bytes,
+    Look {
+        candidates,
+        chosen,
+        whole,
         evidence,
     }
 }
 
-/// chardetng's guess over the whole file (it reads each byte once).
-fn detector_guess(bytes: &[u8]) -> &'static Encoding {
+/// chardetng's guess over a prefix (`last`: the prefix is the whole file).
+fn detector_guess(bytes: &[u8], last: bool) -> &'static Encoding {
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    det.feed(bytes, true);
+    det.feed(bytes, last);
     det.guess(None, chardetng::Utf8Detection::Allow)
 }
 
