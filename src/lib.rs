@@ -23,6 +23,7 @@ pub mod report;
 pub mod rules;
 pub mod run;
 pub mod shard;
+pub mod trace;
 
 pub use pipeline::Pipeline;
 pub use rules::{RuleSet, Selection};

@@ -4,6 +4,7 @@
 
 use clap::Parser;
 mod check;
+mod explain;
 mod show;
 
 use docclean::cli::{CleanArgs, Cli, Command, Common, LearnArgs, ReportAction, RulesAction};
@@ -63,6 +64,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Clean(a) => clean(a),
         Command::Check(a) => check::check(a),
+        Command::Explain(a) => explain::explain(a),
         Command::Rules(a) => rules_cmd(a.action, &a.common),
         Command::Learn(a) => learn_cmd(a),
         Command::Files(a) => show::files(a),
@@ -343,6 +345,7 @@ pub(crate) fn run_options(cfg: &Config, output: Output) -> RunOptions {
         force_jsonl: cfg.jsonl,
         check_sink: None,
         compression_level: None,
+        trace_sink: None,
     }
 }
 
@@ -380,10 +383,22 @@ fn clean(a: CleanArgs) -> anyhow::Result<Status> {
     let mut set = cfg.rule_set()?;
     thread_pool(cfg.jobs)?;
     let started = Instant::now();
+    let trace = a
+        .trace
+        .as_deref()
+        .map(explain::TraceFile::create)
+        .transpose()?;
+    let trace_sink = trace.as_ref().map(|(sink, _)| sink.clone());
     if a.inputs.len() == 1 && a.inputs[0].as_os_str() == "-" {
         report_to_stdout_alone(&cfg, true)?;
-        let opts = run_options(&cfg, Output::Stdout);
+        let opts = RunOptions {
+            trace_sink,
+            ..run_options(&cfg, Output::Stdout)
+        };
         let tally = run::run_stdin(&set, &opts)?;
+        if let Some((_, file)) = &trace {
+            explain::TraceFile::finish(file)?;
+        }
         let report = finish(&cfg, &set, tally, started, Vec::new())?;
         return Ok(Status::unless_errors(&report));
     }
@@ -408,6 +423,7 @@ fn clean(a: CleanArgs) -> anyhow::Result<Status> {
     on_interrupt();
     let opts = RunOptions {
         compression_level: a.compression_level,
+        trace_sink,
         ..run_options(&cfg, output)
     };
     let mut learned = Vec::new();
@@ -435,6 +451,9 @@ fn clean(a: CleanArgs) -> anyhow::Result<Status> {
         pb.inc(1)
     });
     pb.finish_and_clear();
+    if let Some((_, file)) = &trace {
+        explain::TraceFile::finish(file)?;
+    }
     let report = finish(&cfg, &set, pre.merge(tally), started, learned)?;
     Ok(Status::unless_errors(&report))
 }
@@ -461,6 +480,14 @@ fn rules_cmd(action: Option<RulesAction>, common: &Common) -> anyhow::Result<Sta
                     r.description
                 )?;
             }
+            Ok(Status::Done)
+        }
+        Some(RulesAction::Show { id }) => {
+            let sources = rules::load_sources(&cfg.rule_paths, cfg.defaults)?;
+            let Some((path, line, text)) = rules::source_text::rule_text(&sources, &id) else {
+                anyhow::bail!("no rule `{id}` in the rules loaded (`docclean rules` lists them)");
+            };
+            write!(std::io::stdout().lock(), "# {path}:{line}\n{text}")?;
             Ok(Status::Done)
         }
         Some(RulesAction::Kinds) => {

@@ -184,6 +184,8 @@ pub struct Tally {
     pub brand_mentions: Vec<BrandMention>,
     /// Documents that would change (check mode), in input order.
     pub changed: Vec<CheckEntry>,
+    /// Trace records (`--trace`), in input order.
+    pub trace: Vec<crate::trace::TraceRecord>,
     /// Entries left out of the lists (see [`Report::omitted`]).
     pub omitted: BTreeMap<String, u64>,
     /// JSONL lines that are objects without the text field.
@@ -328,6 +330,7 @@ impl Tally {
             "brand_mentions",
         );
         self.changed.extend(other.changed);
+        self.trace.extend(other.trace);
         self.rewritten |= other.rewritten;
         self.lines_without_field += other.lines_without_field;
         self

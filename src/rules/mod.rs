@@ -13,6 +13,7 @@ pub mod mojibake;
 pub mod placeholder;
 pub mod prefilter;
 pub mod replace;
+pub mod source_text;
 pub mod spec;
 pub mod strip_line;
 pub mod suspects;
@@ -145,6 +146,44 @@ pub trait RuleKind: Send + Sync {
     /// The advertising score of a line, for kinds that judge lines (used by learning).
     fn line_score(&self, _line: &str) -> Option<i32> {
         None
+    }
+
+    /// Why this rule edited `line` (the line as it saw it), for the trace:
+    /// whatever the kind can tell cheaply. Only asked of edited lines.
+    fn evidence(&self, _line: &str) -> Evidence {
+        Evidence::default()
+    }
+
+    /// Something this rule deliberately left in `text` that a reader would
+    /// ask about (a censored-looking token judged a real letter): the byte
+    /// offset it stands at and why. Only asked when tracing.
+    fn kept(&self, _text: &str) -> Option<(usize, String)> {
+        None
+    }
+}
+
+/// What a rule can say about one of its edits (see [`RuleKind::evidence`]).
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Evidence {
+    /// Advert lines: the line's score, and the score a line must reach.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<i32>,
+    /// Advert lines: the features that matched, each with its weight.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
+    /// Mojibake: the wrong decoders undone, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codecs: Vec<String>,
+    /// Placeholders: the document was judged censored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judged: Option<bool>,
+}
+
+impl Evidence {
+    pub fn is_empty(&self) -> bool {
+        *self == Evidence::default()
     }
 }
 

@@ -2,11 +2,12 @@
 //! losses recorded), cleaned, tallied, and its check entry made.
 
 use super::{Output, RunOptions};
-use crate::decode::decode_owned;
+use crate::decode::{decode_owned, Decoded};
 use crate::findings::{decode_findings, locate};
 use crate::pipeline::Pipeline;
 use crate::report::{CheckEntry, DecodeLoss, Skipped, Tally, Warning};
 use crate::rules::RuleSet;
+use crate::trace;
 
 /// A whole file (or stdin) as one document, decoded and cleaned.
 pub(super) struct WholeDocument {
@@ -78,6 +79,15 @@ pub(super) fn clean_whole(
                         .then(|| unified_diff(display, &decoded.text, &cleaned)),
                 });
             }
+            if opts.tracing() {
+                trace_into(tally, set, display, &decoded, &cleaned);
+            }
+            (cleaned.into_owned(), outcome, changed)
+        }
+        _ if opts.tracing() => {
+            let (cleaned, outcome) = Pipeline::new(set).clean(&decoded.text);
+            let changed = cleaned.as_ref() != decoded.text;
+            trace_into(tally, set, display, &decoded, &cleaned);
             (cleaned.into_owned(), outcome, changed)
         }
         // the pipeline owns the text and drops each stage's input as it goes
@@ -91,6 +101,18 @@ pub(super) fn clean_whole(
         bom: decoded.bom,
         bad_bytes: decoded.bad_bytes,
     })
+}
+
+/// The trace records of one whole-file document: decoding, then the rules.
+fn trace_into(tally: &mut Tally, set: &RuleSet, display: &str, decoded: &Decoded, cleaned: &str) {
+    let decoding = trace::decode_record(decoded.encoding, decoded.bom, decoded.bad_bytes);
+    for mut r in decoding
+        .into_iter()
+        .chain(trace::trace_document(set, &decoded.text, cleaned))
+    {
+        r.path = display.to_owned();
+        tally.trace.push(r);
+    }
 }
 
 /// A unified diff of one document, for `check --diff`.
