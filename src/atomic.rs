@@ -5,10 +5,10 @@
 //! an interrupt can remove them, and a later run can recognise and sweep the
 //! ones a killed run left.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 /// Every temporary file docclean makes starts with this.
 pub const TEMP_PREFIX: &str = ".docclean-tmp-";
@@ -73,8 +73,13 @@ impl TempFile {
     /// A temporary file in `dest`'s directory (created if needed).
     pub fn beside(dest: &Path) -> Result<TempFile, String> {
         let parent = parent_of(dest);
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        let made = made_dirs()
+            .lock()
+            .expect("no panic holding it")
+            .contains(parent);
+        if !made {
+            make_dir(parent)?;
+        }
         let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
         let mut builder = tempfile::Builder::new();
         builder.prefix(&prefix);
@@ -82,9 +87,15 @@ impl TempFile {
         // temporary file's 0600; a replaced one keeps its own (see `keep_metadata`)
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        let tmp = builder
-            .tempfile_in(parent)
-            .map_err(|e| format!("cannot write in {}: {e}", parent.display()))?;
+        let tmp = match builder.tempfile_in(parent) {
+            // a folder made earlier in the run and removed since: make it again
+            Err(e) if made && e.kind() == std::io::ErrorKind::NotFound => {
+                make_dir(parent)?;
+                builder.tempfile_in(parent)
+            }
+            r => r,
+        }
+        .map_err(|e| format!("cannot write in {}: {e}", parent.display()))?;
         register(tmp.path());
         Ok(TempFile { inner: Some(tmp) })
     }
@@ -140,6 +151,22 @@ impl Drop for TempFile {
     }
 }
 
+/// Folders this run has made or found (output trees hold many files per
+/// folder: each is made once, not asked for again per file).
+fn made_dirs() -> &'static Mutex<HashSet<PathBuf>> {
+    static MADE: OnceLock<Mutex<HashSet<PathBuf>>> = OnceLock::new();
+    MADE.get_or_init(Default::default)
+}
+
+fn make_dir(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    made_dirs()
+        .lock()
+        .expect("no panic holding it")
+        .insert(dir.to_path_buf());
+    Ok(())
+}
+
 fn parent_of(dest: &Path) -> &Path {
     dest.parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -148,16 +175,17 @@ fn parent_of(dest: &Path) -> &Path {
 
 /// Write `data` to `dest` through a temporary file in the same directory, then rename.
 pub fn write_atomic(dest: &Path, data: &[u8]) -> Result<(), String> {
-    if dest.is_dir() {
-        return Err(format!(
-            "output collision: {} is a directory",
-            dest.display()
-        ));
-    }
     let mut tmp = TempFile::beside(dest)?;
     tmp.write_all(data)
         .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
-    tmp.persist(dest)
+    // a rename over a folder fails; only then is it worth asking why
+    tmp.persist(dest).map_err(|e| {
+        if dest.is_dir() {
+            format!("output collision: {} is a directory", dest.display())
+        } else {
+            e
+        }
+    })
 }
 
 /// Write a file the user named (a report, a learned rule file): `-` is
@@ -203,6 +231,29 @@ pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folder_in_the_way_is_a_collision_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("a.txt");
+        std::fs::create_dir(&dest).unwrap();
+        let err = write_atomic(&dest, b"x").unwrap_err();
+        assert!(
+            err.contains("output collision") && err.contains("is a directory"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_folder_removed_during_the_run_is_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("sub/a.txt");
+        write_atomic(&dest, b"one").unwrap();
+        std::fs::remove_dir_all(dir.path().join("sub")).unwrap();
+        write_atomic(&dest, b"two").unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"two");
+    }
 
     #[test]
     fn temp_names_carry_their_owner() {

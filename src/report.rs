@@ -58,6 +58,33 @@ pub struct DecodeLoss {
     pub bad_bytes: u64,
 }
 
+/// How a file's encoding was detected (files that were not plain UTF-8 or
+/// carried a BOM), so that a user can see which files were GBK, and why.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FileEncoding {
+    pub path: String,
+    pub encoding: String,
+    /// What settled it: `declared` (a charset named in the file, which the
+    /// bytes agree with), `detector` (the statistical guess), `plausibility`
+    /// (another candidate read clearly better), or the method
+    /// (`utf-16-pattern`, `escape-sequences`).
+    pub evidence: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub declared: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub detector: Option<String>,
+    /// How plausible the decode reads in its own script (1 is perfect).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub plausibility: Option<f64>,
+    /// The best other encoding whose text differs, and its plausibility.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub runner_up: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub runner_up_plausibility: Option<f64>,
+    /// The runner-up came close: the choice rests on little evidence.
+    pub close: bool,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Damage {
     pub path: String,
@@ -99,6 +126,9 @@ pub struct Report {
     pub encodings: BTreeMap<String, u64>,
     pub rules: Vec<RuleReport>,
     pub decode_losses: Vec<DecodeLoss>,
+    /// Files whose encoding was detected, with the evidence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub file_encodings: Vec<FileEncoding>,
     pub damage: Vec<Damage>,
     #[serde(default)]
     pub brand_mentions: Vec<BrandMention>,
@@ -148,7 +178,7 @@ impl CheckEntry {
 }
 
 /// Entries a report lists per kind (skipped, warnings, errors, decode losses,
-/// damage, brand mentions); past that they are counted under `omitted`.
+/// file encodings, damage, brand mentions); past that they are counted under `omitted`.
 pub const MAX_LISTED: usize = 10_000;
 
 /// Append `more` to `list` up to [`MAX_LISTED`], counting the rest.
@@ -180,6 +210,7 @@ pub struct Tally {
     pub encodings: BTreeMap<String, u64>,
     pub rules: Vec<RuleTally>,
     pub decode_losses: Vec<DecodeLoss>,
+    pub file_encodings: Vec<FileEncoding>,
     pub damage: Vec<Damage>,
     pub brand_mentions: Vec<BrandMention>,
     /// Documents that would change (check mode), in input order.
@@ -213,7 +244,73 @@ impl Tally {
         }
     }
 
-    /// Add one document's outcome.
+    /// Record how one whole-file document was decoded: its encoding, the
+    /// bytes lost, and for a detected encoding the evidence (a warning when
+    /// the choice was close).
+    pub fn record_decoding(&mut self, path: &str, decoded: &crate::decode::Decoded) {
+        use crate::decode::Method;
+        *self
+            .encodings
+            .entry(decoded.encoding.to_owned())
+            .or_default() += 1;
+        if decoded.bad_bytes > 0 {
+            self.warnings.push(Warning {
+                path: path.to_owned(),
+                line: None,
+                message: format!(
+                    "{} byte(s) could not be decoded as {} and became U+FFFD",
+                    decoded.bad_bytes, decoded.encoding
+                ),
+            });
+            self.decode_losses.push(DecodeLoss {
+                path: path.to_owned(),
+                encoding: decoded.encoding.to_owned(),
+                bad_bytes: decoded.bad_bytes as u64,
+            });
+        }
+        let e = &decoded.evidence;
+        let Some(method) = e.method else { return };
+        if matches!(method, Method::Utf8 | Method::Bom | Method::Forced) {
+            return;
+        }
+        let evidence = if method != Method::Detected {
+            method.name()
+        } else if e.declared_used {
+            "declared"
+        } else if e
+            .detector
+            .is_some_and(|d| d == decoded.encoding || same_decoder(d, decoded.encoding))
+        {
+            "detector"
+        } else {
+            "plausibility"
+        };
+        let round = |x: f64| (x * 1000.0).round() / 1000.0;
+        if e.close {
+            let (runner, its) = e.runner_up.unwrap_or(("?", 0.0));
+            self.warnings.push(Warning {
+                path: path.to_owned(),
+                line: None,
+                message: format!(
+                    "decoded as {} on thin evidence ({evidence}, plausibility {:.3}); {runner} read nearly as well ({its:.3}): pass --encoding if the text looks wrong",
+                    decoded.encoding,
+                    e.plausibility.unwrap_or(0.0)
+                ),
+            });
+        }
+        self.file_encodings.push(FileEncoding {
+            path: path.to_owned(),
+            encoding: decoded.encoding.to_owned(),
+            evidence: evidence.to_owned(),
+            declared: e.declared.map(str::to_owned),
+            detector: e.detector.map(str::to_owned),
+            plausibility: e.plausibility.map(round),
+            runner_up: e.runner_up.map(|(n, _)| n.to_owned()),
+            runner_up_plausibility: e.runner_up.map(|(_, p)| round(p)),
+            close: e.close,
+        });
+    }
+
     /// Add one document's outcome; `path` is called only when something names it.
     pub fn add_document(
         &mut self,
@@ -322,6 +419,12 @@ impl Tally {
             omitted,
             "decode_losses",
         );
+        extend_capped(
+            &mut self.file_encodings,
+            other.file_encodings,
+            omitted,
+            "file_encodings",
+        );
         extend_capped(&mut self.damage, other.damage, omitted, "damage");
         extend_capped(
             &mut self.brand_mentions,
@@ -375,6 +478,7 @@ impl Tally {
             encodings: self.encodings,
             rules,
             decode_losses: self.decode_losses,
+            file_encodings: self.file_encodings,
             damage: self.damage,
             brand_mentions: self.brand_mentions,
             boilerplate: Vec::new(),
@@ -382,6 +486,13 @@ impl Tally {
             timings,
         }
     }
+}
+
+/// GBK and gb18030 share a decoder: a guess of one that ends as the other
+/// is still the detector's.
+fn same_decoder(a: &str, b: &str) -> bool {
+    let gb = |x: &str| x == "GBK" || x == "gb18030";
+    gb(a) && gb(b)
 }
 
 impl Report {
@@ -419,6 +530,7 @@ impl Report {
                 a.examples.extend(b.examples);
             }
             acc.decode_losses.extend(r.decode_losses);
+            acc.file_encodings.extend(r.file_encodings);
             acc.damage.extend(r.damage);
             acc.brand_mentions.extend(r.brand_mentions);
             acc.boilerplate.extend(r.boilerplate);
@@ -435,6 +547,7 @@ impl Report {
         acc.warnings
             .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
         acc.decode_losses.sort_by(|a, b| a.path.cmp(&b.path));
+        acc.file_encodings.sort_by(|a, b| a.path.cmp(&b.path));
         acc.damage
             .sort_by(|a, b| (&a.path, &a.rule).cmp(&(&b.path, &b.rule)));
         acc.timings.mb_per_second = 0.0;

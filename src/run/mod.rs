@@ -102,8 +102,10 @@ impl RunOptions {
     }
 }
 
-/// Plain files cleaned together in parallel between two drains of the check sink.
+/// Plain files cleaned together in parallel between two drains of the check
+/// sink; without a sink, rounds are longer (fewer waits for a round's last file).
 const FILES_PER_ROUND: usize = 256;
+const FILES_PER_ROUND_UNCHECKED: usize = 4096;
 
 /// Process all items in input order; `tick` is called after each. Runs of
 /// plain files are cleaned in parallel, a few hundred at a time; a shard is
@@ -118,10 +120,15 @@ pub fn run_items(
     let n = set.rules.len();
     let mut total = Tally::new(n);
     let mut rest = items;
+    let per_round = if opts.check_sink.is_some() {
+        FILES_PER_ROUND
+    } else {
+        FILES_PER_ROUND_UNCHECKED
+    };
     while !rest.is_empty() {
         let plain = rest
             .iter()
-            .take(FILES_PER_ROUND)
+            .take(per_round)
             .take_while(|item| !opts.is_shard(item))
             .count();
         let (round, after) = rest.split_at(plain.max(1));

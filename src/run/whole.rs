@@ -5,7 +5,7 @@ use super::{Output, RunOptions};
 use crate::decode::{decode_owned, Decoded};
 use crate::findings::{decode_findings, locate};
 use crate::pipeline::Pipeline;
-use crate::report::{CheckEntry, DecodeLoss, Skipped, Tally, Warning};
+use crate::report::{CheckEntry, Skipped, Tally};
 use crate::rules::RuleSet;
 use crate::trace;
 
@@ -43,25 +43,7 @@ pub(super) fn clean_whole(
             return None;
         }
     };
-    *tally
-        .encodings
-        .entry(decoded.encoding.to_owned())
-        .or_default() += 1;
-    if decoded.bad_bytes > 0 {
-        tally.warnings.push(Warning {
-            path: display.to_owned(),
-            line: None,
-            message: format!(
-                "{} byte(s) could not be decoded as {} and became U+FFFD",
-                decoded.bad_bytes, decoded.encoding
-            ),
-        });
-        tally.decode_losses.push(DecodeLoss {
-            path: display.to_owned(),
-            encoding: decoded.encoding.to_owned(),
-            bad_bytes: decoded.bad_bytes as u64,
-        });
-    }
+    tally.record_decoding(display, &decoded);
     let (text, outcome, changed) = match &opts.output {
         Output::Check { diff } => {
             let (cleaned, outcome) = Pipeline::new(set).clean(&decoded.text);

@@ -1,0 +1,196 @@
+//! Bytes that are neither UTF-8 nor UTF-16: a choice among the legacy
+//! encodings. The detector (chardetng) guesses from byte statistics; each
+//! candidate's decode of the head of the file is then judged in its own
+//! script. A declared charset wins when the bytes agree with it; otherwise
+//! the detector's guess stands unless another candidate clearly reads better
+//! (by a wide margin when it writes another script, since a Korean or
+//! Japanese text decodes into plausible-looking Chinese and back).
+
+use super::alphabets::{legacy_encodings, script_of, Script};
+use super::declared::declared_encoding;
+use super::score::own_script;
+use super::{decode_counting, decode_part, Decoded, Evidence, Method};
+use encoding_rs::{Encoding, GB18030, GBK};
+
+/// How much better a candidate of the guess's own script must read to
+/// replace it: a little more than a stray sign against a letter.
+const SAME_SCRIPT_MARGIN: f64 = 0.3;
+
+/// A runner-up within this much of the winner makes the choice close: about
+/// two characters' worth of evidence.
+const CLOSE: f64 = 1.5;
+
+/// How much of a file the candidates are judged on.
+const SAMPLE: usize = 64 * 1024;
+
+/// One candidate's decode of the sample and how it reads.
+struct Candidate {
+    enc: &'static Encoding,
+    script: Script,
+    text: String,
+    bad: usize,
+    /// [`own_script`]'s sum over the sample's bytes beyond ASCII.
+    total: f64,
+}
+
+/// Decode bytes that are not UTF-8, no BOM, no NULs.
+pub fn decode_legacy(bytes: &[u8]) -> Decoded {
+    let declared = declared_encoding(bytes);
+    let guess = detector_guess(bytes);
+    let whole = bytes.len() <= SAMPLE;
+    let sample = &bytes[..bytes.len().min(SAMPLE)];
+    let high_bytes = sample.iter().filter(|&&b| b >= 0x80).count().max(1);
+    let high = high_bytes as f64;
+
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let add = |enc: &'static Encoding, candidates: &mut Vec<Candidate>| {
+        let Some(script) = script_of(enc) else { return };
+        if candidates.iter().any(|c| c.enc == enc) {
+            return;
+        }
+        let (text, bad) = decode_part(enc, sample, whole);
+        let total = own_script(&text, bad, high_bytes, script);
+        candidates.push(Candidate {
+            enc,
+            script,
+            text,
+            bad,
+            total,
+        });
+    };
+    add(guess, &mut candidates);
+    if let Some(d) = declared {
+        add(d, &mut candidates);
+    }
+    // a clean, plausible CJK guess needs no single-byte rivals
+    let settled_cjk = candidates
+        .first()
+        .is_some_and(|g| !g.script.single_byte() && g.bad == 0 && g.total / high >= 0.6);
+    for (enc, script) in legacy_encodings() {
+        if !script.single_byte() || !settled_cjk {
+            add(enc, &mut candidates);
+        }
+    }
+    let guess_at = candidates.iter().position(|c| c.enc == guess);
+    let declared_at = declared.and_then(|d| candidates.iter().position(|c| c.enc == d));
+
+    let chosen = choose(&candidates, guess_at, declared_at, high);
+    let declared_used = Some(chosen) == declared_at;
+    let winner = &candidates[chosen];
+    let runner = candidates
+        .iter()
+        .filter(|c| c.text != winner.text)
+        .max_by(|a, b| a.total.total_cmp(&b.total));
+    let close = runner.is_some_and(|r| {
+        let near = r.total >= winner.total - CLOSE;
+        // a different script tied with the detector's guess is the case the
+        // detector's statistics exist for: not a doubt
+        let detector_kept = Some(chosen) == guess_at && r.script != winner.script;
+        near && !declared_used && !detector_kept
+    });
+    let evidence = Evidence {
+        method: Some(Method::Detected),
+        declared: declared.map(|d| d.name()),
+        declared_used,
+        detector: Some(guess.name()),
+        plausibility: Some(winner.total / high),
+        runner_up: runner.map(|r| (r.enc.name(), r.total / high)),
+        close,
+    };
+    let enc = winner.enc;
+    let (text, bad_bytes) = if whole {
+        let c = candidates.swap_remove(chosen);
+        (c.text, c.bad)
+    } else {
+        decode_counting(enc, bytes)
+    };
+    Decoded {
+        text,
+        encoding: name_of(enc, bytes),
+        bom: false,
+        bad_bytes,
+        evidence,
+    }
+}
+
+/// chardetng's guess over the whole file (it reads each byte once).
+fn detector_guess(bytes: &[u8]) -> &'static Encoding {
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    det.feed(bytes, true);
+    det.guess(None, chardetng::Utf8Detection::Allow)
+}
+
+/// The index of the chosen candidate: the declared charset when the bytes
+/// agree with it, else the detector's guess unless another clearly reads better.
+fn choose(
+    candidates: &[Candidate],
+    guess_at: Option<usize>,
+    declared_at: Option<usize>,
+    high: f64,
+) -> usize {
+    let best_of = |same_script_as: Option<Script>| {
+        (0..candidates.len())
+            .filter(|&i| same_script_as.is_none_or(|s| candidates[i].script == s))
+            .max_by(|&a, &b| {
+                candidates[a]
+                    .total
+                    .total_cmp(&candidates[b].total)
+                    // on a tie the earlier (guess, declared, list order) wins
+                    .then(b.cmp(&a))
+            })
+            .expect("at least one candidate")
+    };
+    let mut chosen = guess_at.unwrap_or_else(|| best_of(None));
+    // a neighbour in the guess's script that reads better
+    let same = best_of(Some(candidates[chosen].script));
+    if candidates[same].total > candidates[chosen].total + SAME_SCRIPT_MARGIN {
+        chosen = same;
+    }
+    // another script only when it clearly wins
+    let any = best_of(None);
+    let margin = if candidates[any].script.single_byte() && candidates[chosen].script.single_byte()
+    {
+        (0.1 * high).max(1.5)
+    } else {
+        (0.25 * high).max(3.0)
+    };
+    if candidates[any].total > candidates[chosen].total + margin {
+        chosen = any;
+    }
+    if let Some(d) = declared_at {
+        let agrees = candidates[d].bad == 0
+            && candidates[d].total >= candidates[chosen].total - (0.1 * high).max(1.0);
+        if agrees {
+            chosen = d;
+        }
+    }
+    chosen
+}
+
+/// GBK and gb18030 share a decoder: name gb18030 only where four-byte
+/// sequences were needed.
+fn name_of(enc: &'static Encoding, bytes: &[u8]) -> &'static str {
+    if enc != GBK && enc != GB18030 {
+        return enc.name();
+    }
+    if has_four_byte_sequences(bytes) {
+        GB18030.name()
+    } else {
+        GBK.name()
+    }
+}
+
+fn has_four_byte_sequences(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] < 0x80 {
+            i += 1;
+            continue;
+        }
+        if bytes.get(i + 1).is_some_and(|b| b.is_ascii_digit()) {
+            return true;
+        }
+        i += 2;
+    }
+    false
+}
