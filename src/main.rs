@@ -484,6 +484,7 @@ fn rules_cmd(action: Option<RulesAction>, common: &Common) -> anyhow::Result<Sta
         }
         Some(RulesAction::Show { id }) => {
             let sources = rules::load_sources(&cfg.rule_paths, cfg.defaults)?;
+            let sources = rules::overrides::with_overrides(&sources)?;
             let Some((path, line, text)) = rules::source_text::rule_text(&sources, &id) else {
                 anyhow::bail!("no rule `{id}` in the rules loaded (`docclean rules` lists them)");
             };

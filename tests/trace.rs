@@ -258,3 +258,77 @@ fn rules_show_finds_a_user_rule_that_replaces_a_default() {
         .code(2)
         .stderr(predicates::str::contains("no rule `no.such-rule`"));
 }
+
+fn override_file(dir: &Path, text: &str) -> std::path::PathBuf {
+    let f = dir.join("override.toml");
+    fs::write(&f, text).unwrap();
+    f
+}
+
+#[test]
+fn an_override_changes_one_field_of_a_built_in_rule() {
+    let t = tempfile::tempdir().unwrap();
+    let doc = t.path().join("a.txt");
+    fs::write(&doc, "正文第一段。\n扫码关注微信公众号，领取优惠券\n").unwrap();
+    let run = |extra: &[&std::ffi::OsStr]| {
+        let a = docclean()
+            .args(["explain", "--isolated"])
+            .args(extra)
+            .arg(&doc)
+            .assert()
+            .code(0);
+        String::from_utf8_lossy(&a.get_output().stdout).into_owned()
+    };
+    assert!(run(&[]).contains("ad.line"));
+    let f = override_file(t.path(), "[[override]]\nid = \"ad.line\"\nthreshold = 99\n");
+    let out = run(&["--rules".as_ref(), f.as_os_str()]);
+    assert!(!out.contains("ad.line"), "{out}");
+    // the rest of the rule is as it was: its features, its examples
+    let a = docclean()
+        .args(["rules", "--isolated", "--rules"])
+        .arg(&f)
+        .args(["show", "ad.line"])
+        .assert()
+        .code(0);
+    let shown = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert!(shown.contains("(override of ad.line)"), "{shown}");
+    assert!(shown.contains("threshold = 99"), "{shown}");
+    assert!(
+        shown.contains("features") && shown.contains("examples"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn an_override_field_not_of_the_kind_is_an_error() {
+    let t = tempfile::tempdir().unwrap();
+    let f = override_file(
+        t.path(),
+        "[[override]]\nid = \"ad.line\"\ntokens = [\"x\"]\n",
+    );
+    docclean()
+        .args(["rules", "--isolated", "--rules"])
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "`tokens` is not a field of its kind `advert`",
+        ));
+    let f = override_file(t.path(), "[[override]]\nid = \"no.such\"\nthreshold = 1\n");
+    docclean()
+        .args(["rules", "--isolated", "--rules"])
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no rule `no.such`"));
+    let f = override_file(
+        t.path(),
+        "[[override]]\nid = \"ad.line\"\nkind = \"marker\"\n",
+    );
+    docclean()
+        .args(["rules", "--isolated", "--rules"])
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("cannot change the kind"));
+}

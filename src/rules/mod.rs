@@ -10,6 +10,7 @@ pub mod hits;
 pub mod kinds;
 pub mod marker;
 pub mod mojibake;
+pub mod overrides;
 pub mod placeholder;
 pub mod prefilter;
 pub mod replace;
@@ -367,34 +368,41 @@ pub fn load_sources(user_paths: &[PathBuf], defaults: bool) -> anyhow::Result<Ve
 pub fn build(sources: &[RuleSource], selection: &Selection) -> Result<RuleSet, RuleError> {
     let mut rules: Vec<Rule> = Vec::new();
     let mut hasher = Sha256::new();
-    for src in sources {
-        hasher.update(src.path.as_bytes());
+    // the sources read so far, with a whole table for each override resolved
+    let mut seen: Vec<RuleSource> = Vec::new();
+    for given in sources {
+        hasher.update(given.path.as_bytes());
         hasher.update([0]);
-        hasher.update(src.text.as_bytes());
+        hasher.update(given.text.as_bytes());
         hasher.update([0]);
-        for spec in parse_rule_file(src)? {
-            let (kind, imp) = kinds::compile(&spec, src)?;
-            for ex in &spec.examples {
-                if spec.action == Action::Report
-                    && ex.output.as_ref().is_some_and(|o| o != &ex.input)
-                {
-                    return Err(src.error_at(spec.id.span(), "a `report` rule changes nothing: its examples cannot have a different output"));
+        seen.push(given.clone());
+        let resolved = overrides::resolve(given, &seen)?;
+        seen.extend(resolved.iter().cloned());
+        for src in std::iter::once(given).chain(&resolved) {
+            for spec in parse_rule_file(src)? {
+                let (kind, imp) = kinds::compile(&spec, src)?;
+                for ex in &spec.examples {
+                    if spec.action == Action::Report
+                        && ex.output.as_ref().is_some_and(|o| o != &ex.input)
+                    {
+                        return Err(src.error_at(spec.id.span(), "a `report` rule changes nothing: its examples cannot have a different output"));
+                    }
                 }
-            }
-            let rule = Rule {
-                id: spec.id.get_ref().clone(),
-                description: spec.description.clone(),
-                stage: *spec.stage.get_ref(),
-                action: spec.action,
-                kind,
-                examples: spec.examples.clone(),
-                source: src.path.clone(),
-                imp,
-            };
-            if let Some(existing) = rules.iter_mut().find(|r| r.id == rule.id) {
-                *existing = rule;
-            } else {
-                rules.push(rule);
+                let rule = Rule {
+                    id: spec.id.get_ref().clone(),
+                    description: spec.description.clone(),
+                    stage: *spec.stage.get_ref(),
+                    action: spec.action,
+                    kind,
+                    examples: spec.examples.clone(),
+                    source: src.path.clone(),
+                    imp,
+                };
+                if let Some(existing) = rules.iter_mut().find(|r| r.id == rule.id) {
+                    *existing = rule;
+                } else {
+                    rules.push(rule);
+                }
             }
         }
     }
