@@ -3,7 +3,7 @@
 //! of noise. `cargo bench` prints bytes per second.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use docclean::rules::{build, load_sources, RuleHits, Selection};
+use docclean::rules::{build, load_sources, DocContext, RuleHits, Selection};
 use docclean::Pipeline;
 
 /// Paragraphs of the bundled samples' clean reports: real prose, with its
@@ -93,7 +93,8 @@ fn bench(c: &mut Criterion) {
                 b.iter(|| {
                     for d in docs.iter() {
                         let mut h = RuleHits::default();
-                        std::hint::black_box(rule.run(d, &mut h));
+                        let mut doc = DocContext::default();
+                        std::hint::black_box(rule.run(d, &mut doc, &mut h));
                     }
                 })
             });

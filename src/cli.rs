@@ -75,6 +75,10 @@ pub struct Common {
     /// Decode every input with this encoding instead of detecting it (`gbk`, `big5`…).
     #[arg(long, value_name = "NAME")]
     pub encoding: Option<String>,
+    /// Read every document as this format (`plain`, `markdown`, `html`) instead
+    /// of going by its file extension; stdin and JSONL fields are plain unless told.
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
     /// Treat inputs and stdin as JSONL whatever their names.
     #[arg(long)]
     pub jsonl: bool,

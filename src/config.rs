@@ -27,6 +27,7 @@ pub struct FileConfig {
     #[serde(alias = "text-field")]
     pub text_field: Option<String>,
     pub encoding: Option<String>,
+    pub format: Option<String>,
     pub jobs: Option<usize>,
     #[serde(default)]
     pub jsonl: bool,
@@ -56,6 +57,8 @@ pub struct Config {
     pub selection: Selection,
     pub text_field: String,
     pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Every document read as this format, instead of by its extension.
+    pub format: Option<crate::doc::DocKind>,
     pub jobs: usize,
     pub jsonl: bool,
     pub quiet: bool,
@@ -202,6 +205,13 @@ impl Config {
             None => None,
             Some(n) => Some(crate::decode::encoding_for_label(&n).with_context(|| format!("unknown encoding `{n}` (try utf-8, gbk, gb18030, big5, utf-16le, shift_jis, windows-1252)"))?),
         };
+        let format =
+            match c.format.clone().or(file.format) {
+                None => None,
+                Some(n) => Some(crate::doc::DocKind::parse(&n).with_context(|| {
+                    format!("unknown format `{n}` (use plain, markdown or html)")
+                })?),
+            };
         let select = if c.select.is_empty() {
             file.select
         } else {
@@ -232,6 +242,7 @@ impl Config {
                 .or(file.text_field)
                 .unwrap_or_else(|| "text".into()),
             encoding,
+            format,
             jobs,
             jsonl: c.jsonl || file.jsonl,
             quiet: c.quiet,

@@ -12,6 +12,7 @@ pub mod compress;
 pub mod config;
 pub mod decode;
 pub mod discover;
+pub mod doc;
 pub mod findings;
 pub mod inplace;
 pub mod jsonl;
@@ -23,6 +24,7 @@ pub mod report;
 pub mod rules;
 pub mod run;
 pub mod shard;
+pub mod spans;
 pub mod trace;
 
 pub use pipeline::Pipeline;

@@ -342,6 +342,7 @@ pub(crate) fn run_options(cfg: &Config, output: Output) -> RunOptions {
         output,
         text_field: cfg.text_field.clone(),
         encoding: cfg.encoding,
+        format: cfg.format,
         force_jsonl: cfg.jsonl,
         check_sink: None,
         compression_level: None,

@@ -1,7 +1,8 @@
 //! The stages in order: each rule sees what the earlier ones left. Untouched
 //! text is never copied (`Cow`), and each rule records what it changed.
 
-use crate::rules::{Action, Rule, RuleHits, RuleSet};
+use crate::doc::DocKind;
+use crate::rules::{Action, DocContext, Rule, RuleHits, RuleSet};
 use std::borrow::Cow;
 
 /// What the pipeline did to one document: one entry per rule (same order as the set).
@@ -37,6 +38,8 @@ pub type Observer<'o> = dyn FnMut(&Rule, &str, &str) + 'o;
 
 pub struct Pipeline<'a> {
     pub set: &'a RuleSet,
+    /// The format documents are read as (Markdown keeps its hard breaks, …).
+    kind: DocKind,
     /// By rule: make no report examples (the report has all it keeps).
     skip_examples: &'a [bool],
 }
@@ -52,8 +55,15 @@ impl<'a> Pipeline<'a> {
     pub fn skipping_examples(set: &'a RuleSet, skip: &'a [bool]) -> Self {
         Pipeline {
             set,
+            kind: DocKind::Plain,
             skip_examples: skip,
         }
+    }
+
+    /// The same pipeline for documents of `kind`.
+    pub fn for_kind(mut self, kind: DocKind) -> Self {
+        self.kind = kind;
+        self
     }
 
     /// Clean one document. A later stage can uncover work for an earlier one
@@ -134,6 +144,7 @@ impl<'a> Pipeline<'a> {
     ) -> (Cow<'t, str>, bool) {
         let mut cur = text;
         let mut edited = false;
+        let mut doc = DocContext::new(self.kind);
         for (rule, hits) in self.set.rules.iter().zip(outcome.hits.iter_mut()) {
             if rule.action == Action::Report {
                 *hits = RuleHits {
@@ -141,10 +152,11 @@ impl<'a> Pipeline<'a> {
                     ..RuleHits::default()
                 };
             }
-            if let Some(next) = rule.run(&cur, hits) {
+            if let Some(next) = rule.run(&cur, &mut doc, hits) {
                 observe(rule, &cur, &next);
                 cur = Cow::Owned(next);
                 edited = true;
+                doc.text_changed();
             }
         }
         (cur, edited)

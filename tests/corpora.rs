@@ -214,3 +214,60 @@ fn ftfy_test_cases() {
     }
     assert!(failed.is_empty(), "{failed:?}");
 }
+
+/// Char-level edit distance, for "closer to the fix or not".
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            cur.push(
+                (prev[j + 1] + 1)
+                    .min(cur[j] + 1)
+                    .min(prev[j] + usize::from(ca != cb)),
+            );
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Through the whole default pipeline no ftfy case comes out further from its
+/// fix (by encoding, or ftfy's full fix) than it went in: a text that cannot
+/// be mended is left as it is, never rewritten into other garbage.
+#[test]
+fn ftfy_cases_are_never_made_worse() {
+    let Some(shared) = shared() else { return };
+    let dir = shared.join("external/ftfy-test-cases");
+    let mut worse = vec![];
+    let mut wild_pass = 0;
+    for file in ["negative", "in-the-wild", "synthetic", "language-names"] {
+        let cases: Vec<serde_json::Value> =
+            serde_json::from_str(&fs::read_to_string(dir.join(format!("{file}.json"))).unwrap())
+                .unwrap();
+        for c in &cases {
+            let original = c["original"].as_str().unwrap();
+            let fixed = c["fixed"].as_str().unwrap();
+            let want = c
+                .get("fixed-encoding")
+                .and_then(|v| v.as_str())
+                .unwrap_or(fixed);
+            let got = docclean::clean_text(original);
+            let (got, before) = (got.trim_end(), original.trim_end());
+            if file == "in-the-wild" && c["expect"] == "pass" && got == want.trim_end() {
+                wild_pass += 1;
+            }
+            let further = |w: &str| distance(got, w.trim_end()) > distance(before, w.trim_end());
+            if got != before && further(want) && further(fixed) {
+                worse.push(format!("[{file}] {before:?} → {got:?}"));
+            }
+        }
+    }
+    eprintln!(
+        "ftfy through the pipeline: in-the-wild {wild_pass} right, {} made worse",
+        worse.len()
+    );
+    assert!(worse.is_empty(), "made worse: {worse:#?}");
+    assert!(wild_pass >= 59, "in-the-wild fell to {wild_pass}");
+}

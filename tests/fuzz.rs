@@ -78,6 +78,7 @@ fn options(output: Output) -> RunOptions {
         output,
         text_field: "text".into(),
         encoding: None,
+        format: None,
         force_jsonl: true,
         check_sink: None,
         compression_level: None,

@@ -58,7 +58,7 @@ fn clean_line(
     let (cleaned, outcome) = pipeline.clean(&text);
     let unchanged = cleaned.as_ref() == text.as_ref();
     let trace = if opts.tracing() {
-        trace_document(pipeline.set, &text, &cleaned)
+        trace_document(pipeline, &text, &cleaned)
     } else {
         Vec::new()
     };
@@ -267,7 +267,8 @@ fn clean_batch(
                 .is_some_and(|t| t.examples.len() >= MAX_EXAMPLES)
         })
         .collect();
-    let pipeline = Pipeline::skipping_examples(set, &skip);
+    let pipeline =
+        Pipeline::skipping_examples(set, &skip).for_kind(opts.format.unwrap_or_default());
     let line_of = |i: usize| first_line + i as u64 + 1;
     let doc_path = |i: usize| format!("{path}:{}", line_of(i));
     bodies
@@ -338,6 +339,7 @@ mod tests {
             output: Output::Dir(PathBuf::from("unused")),
             text_field: "text".into(),
             encoding: None,
+            format: None,
             force_jsonl: true,
             check_sink: None,
             compression_level: None,

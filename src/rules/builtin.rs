@@ -4,6 +4,8 @@
 use super::hits::{splice, to_fixed_point};
 use super::strip_line::{is_blank, line_spans};
 use super::{RuleHits, RuleKind};
+use crate::doc::DocKind;
+use crate::spans::Protected;
 use regex::Regex;
 
 /// Byte ranges of URLs in `text`: escapes inside them are left alone.
@@ -27,7 +29,8 @@ fn in_spans(spans: &[(usize, usize)], pos: usize) -> bool {
 }
 
 /// `%2B` → `+`, `%E5%85%9A` → `党`, `%252B` → `+`; not inside URLs, not a
-/// percentage followed by digits, not control characters, not invalid UTF-8.
+/// percentage followed by digits, not control characters, not invalid UTF-8,
+/// and not what no URL encoder writes (see [`encoder_wrote`]).
 pub struct PercentDecode {
     run: Regex,
 }
@@ -90,6 +93,25 @@ fn decode_run(run: &str) -> Option<String> {
     Some(s)
 }
 
+/// Could a URL encoder have written `run`, decoding to `decoded`? Encoders
+/// escape bytes of non-ASCII text and reserved punctuation, in upper case;
+/// they never escape letters or digits. So `%6d`, `%2d` (printf widths),
+/// `GrpTRES%30` and a lone `%25s` are the author's text, not escapes.
+fn encoder_wrote(run: &str, decoded: &str, next: Option<char>) -> bool {
+    if !decoded.is_ascii() {
+        return true;
+    }
+    let lower_hex = run
+        .as_bytes()
+        .windows(3)
+        .any(|w| w[0] == b'%' && (w[1].is_ascii_lowercase() || w[2].is_ascii_lowercase()));
+    // `%20s`, `%10d`: a printf width and conversion, not a space and a letter
+    let printf = run.len() == 3
+        && run[1..].bytes().all(|b| b.is_ascii_digit())
+        && next.is_some_and(|c| "diouxXeEfgGcsp".contains(c));
+    !(lower_hex || printf || decoded == "%" || decoded.bytes().any(|b| b.is_ascii_alphanumeric()))
+}
+
 impl RuleKind for PercentDecode {
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
         memchr::memchr(b'%', text.as_bytes())?;
@@ -112,7 +134,9 @@ impl RuleKind for PercentDecode {
                 continue;
             }
             if let Some(decoded) = decode_run(run) {
-                edits.push((m.start(), m.end(), decoded));
+                if encoder_wrote(run, &decoded, text[m.end()..].chars().next()) {
+                    edits.push((m.start(), m.end(), decoded));
+                }
             }
         }
         splice(text, hits, edits)
@@ -238,17 +262,25 @@ impl RuleKind for Newlines {
     }
 }
 
-/// Whitespace at the end of a line removed (leading ideographic spaces stay).
+/// Whitespace at the end of a line removed (leading ideographic spaces stay);
+/// in Markdown, two or more spaces after text are a hard line break and stay.
 pub struct TrailingSpace;
 
-impl RuleKind for TrailingSpace {
-    fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
+/// A Markdown hard break: text, then nothing but two or more spaces.
+fn is_hard_break(line: &str) -> bool {
+    let trimmed = line.trim_end();
+    let tail = &line[trimmed.len()..];
+    !trimmed.is_empty() && tail.len() >= 2 && tail.bytes().all(|b| b == b' ')
+}
+
+impl TrailingSpace {
+    fn trim(text: &str, hits: &mut RuleHits, markdown: bool) -> Option<String> {
         let mut out: Option<String> = None;
         let mut copied = 0;
         for s in line_spans(text) {
             let line = &text[s.start..s.end];
             let trimmed = line.trim_end();
-            if trimmed.len() != line.len() {
+            if trimmed.len() != line.len() && !(markdown && is_hard_break(line)) {
                 let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
                 o.push_str(&text[copied..s.start + trimmed.len()]);
                 copied = s.end;
@@ -260,6 +292,22 @@ impl RuleKind for TrailingSpace {
             o.push_str(&text[copied..]);
             o
         })
+    }
+}
+
+impl RuleKind for TrailingSpace {
+    fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
+        Self::trim(text, hits, false)
+    }
+
+    fn apply_outside(
+        &self,
+        text: &str,
+        kind: DocKind,
+        _protected: &Protected,
+        hits: &mut RuleHits,
+    ) -> Option<String> {
+        Self::trim(text, hits, kind == DocKind::Markdown)
     }
 }
 
@@ -353,6 +401,10 @@ mod tests {
             "a%0Ab",
             "%E5%85",
             "增长15%",
+            "printf \"%-20s %6d %25s\"",
+            "%2d 行",
+            "GrpTRES%30",
+            "%20s",
         ] {
             assert_eq!(run(&p, keep), keep);
         }
@@ -378,6 +430,20 @@ mod tests {
         assert_eq!(run(&Invisible, "👨\u{200D}👩"), "👨\u{200D}👩");
         assert_eq!(run(&Newlines, "a\r\nb\rc"), "a\nb\nc");
         assert_eq!(run(&TrailingSpace, "a  \n　　正文 \t\nb"), "a\n　　正文\nb");
+        let md = |s: &str| {
+            TrailingSpace
+                .apply_outside(
+                    s,
+                    DocKind::Markdown,
+                    &Protected::none(),
+                    &mut RuleHits::default(),
+                )
+                .unwrap_or_else(|| s.to_owned())
+        };
+        assert_eq!(
+            md("第一行  \n第二行 \n  \n第三行\t\n"),
+            "第一行  \n第二行\n\n第三行\n"
+        );
         assert_eq!(
             run(&BlankLines, "\n\na\n\n\n\nb\n\nc\n\n\n"),
             "a\n\nb\n\nc\n"

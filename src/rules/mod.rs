@@ -14,12 +14,17 @@ pub mod overrides;
 pub mod placeholder;
 pub mod prefilter;
 pub mod replace;
+pub mod scope;
 pub mod source_text;
 pub mod spec;
 pub mod strip_line;
 pub mod suspects;
 
 pub use hits::RuleHits;
+pub use scope::{DocContext, Scope, Spans};
+
+use crate::doc::DocKind;
+use crate::spans::{apply_between, Protected};
 pub use kinds::{KindDef, KINDS};
 pub use spec::{parse_rule_file, Example, Feature, RuleSpec};
 
@@ -144,6 +149,21 @@ pub trait RuleKind: Send + Sync {
     /// Return the new text, or `None` when nothing changed. Record every edit in `hits`.
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String>;
 
+    /// Apply in a document of `kind`, leaving the `protected` spans as they
+    /// are. By default each stretch of prose between them is cleaned on its own.
+    fn apply_outside(
+        &self,
+        text: &str,
+        _kind: DocKind,
+        protected: &Protected,
+        hits: &mut RuleHits,
+    ) -> Option<String> {
+        if protected.is_empty() {
+            return self.apply(text, hits);
+        }
+        apply_between(text, protected.spans(), hits, &|seg, h| self.apply(seg, h))
+    }
+
     /// The advertising score of a line, for kinds that judge lines (used by learning).
     fn line_score(&self, _line: &str) -> Option<i32> {
         None
@@ -197,6 +217,7 @@ pub struct Rule {
     pub kind: &'static KindDef,
     pub examples: Vec<Example>,
     pub source: String,
+    pub scope: Scope,
     pub imp: Box<dyn RuleKind>,
 }
 
@@ -211,10 +232,15 @@ impl std::fmt::Debug for Rule {
 }
 
 impl Rule {
+    /// Apply this rule within its scope (formats, protected spans).
+    pub fn apply(&self, text: &str, doc: &mut DocContext, hits: &mut RuleHits) -> Option<String> {
+        scope::apply_in_scope(self.imp.as_ref(), &self.scope, text, doc, hits)
+    }
+
     /// Run this rule alone; `report` rules record matches and return `None`.
-    pub fn run(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
+    pub fn run(&self, text: &str, doc: &mut DocContext, hits: &mut RuleHits) -> Option<String> {
         match self.action {
-            Action::Fix => self.imp.apply(text, hits),
+            Action::Fix => self.apply(text, doc, hits),
             Action::Report => {
                 // Matches are counted with where they stand; the text is left as it was.
                 let mut probe = RuleHits {
@@ -222,7 +248,7 @@ impl Rule {
                     skip_examples: hits.skip_examples,
                     ..RuleHits::default()
                 };
-                self.imp.apply(text, &mut probe);
+                self.apply(text, doc, &mut probe);
                 hits.changes += probe.changes;
                 hits.lines.extend(
                     probe
@@ -381,6 +407,7 @@ pub fn build(sources: &[RuleSource], selection: &Selection) -> Result<RuleSet, R
         for src in std::iter::once(given).chain(&resolved) {
             for spec in parse_rule_file(src)? {
                 let (kind, imp) = kinds::compile(&spec, src)?;
+                let scope = Scope::parse(&spec, src)?;
                 for ex in &spec.examples {
                     if spec.action == Action::Report
                         && ex.output.as_ref().is_some_and(|o| o != &ex.input)
@@ -396,6 +423,7 @@ pub fn build(sources: &[RuleSource], selection: &Selection) -> Result<RuleSet, R
                     kind,
                     examples: spec.examples.clone(),
                     source: src.path.clone(),
+                    scope,
                     imp,
                 };
                 if let Some(existing) = rules.iter_mut().find(|r| r.id == rule.id) {
@@ -437,10 +465,10 @@ pub fn test_examples(set: &RuleSet) -> (usize, Vec<ExampleFailure>) {
     for rule in &set.rules {
         for ex in &rule.examples {
             let expected = ex.output.clone().unwrap_or_else(|| ex.input.clone());
+            let kind = ex.format.unwrap_or_default();
             let mut hits = RuleHits::default();
             let got = rule
-                .imp
-                .apply(&ex.input, &mut hits)
+                .apply(&ex.input, &mut DocContext::new(kind), &mut hits)
                 .unwrap_or_else(|| ex.input.clone());
             let fail = |why, got: String| ExampleFailure {
                 rule: rule.id.clone(),
@@ -463,7 +491,7 @@ pub fn test_examples(set: &RuleSet) -> (usize, Vec<ExampleFailure>) {
                 continue;
             }
             let mut again = RuleHits::default();
-            if let Some(second) = rule.imp.apply(&got, &mut again) {
+            if let Some(second) = rule.apply(&got, &mut DocContext::new(kind), &mut again) {
                 failures.push(fail("not idempotent: a second run changed it", second));
                 continue;
             }

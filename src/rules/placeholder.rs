@@ -1,7 +1,8 @@
 //! `placeholder`: a censored token (`D` for 党, `AAA` for 微信) restored from
 //! context. A token counts only where it stands alone (not inside a Latin word
 //! or a number); a document is judged censored from its own evidence; then every
-//! lone token is restored except in look-alike contexts (grades, blocks, options).
+//! lone token is restored except in look-alike contexts (grades, blocks, options)
+//! and where it names something in code (`AAA.addUser`, `f('AAA')`, `AAA = …`).
 
 use super::{required, RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
 use crate::charclass::is_latin_wordish;
@@ -138,6 +139,86 @@ impl Placeholder {
         }
     }
 
+    /// Is the token at `start..end` a name in code rather than a word: before
+    /// `(`, `[`, `=` or a member access, after a member dot or `=`, or quoted alone?
+    fn is_identifier(text: &str, start: usize, end: usize) -> bool {
+        let after = text[end..].trim_start_matches(' ');
+        let mut next = after.chars();
+        let named = match next.next() {
+            Some('(' | '[') => true,
+            Some('=') => next.next() != Some('='),
+            Some('.') => next
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_'),
+            _ => false,
+        };
+        let prev = text[..start].chars().next_back();
+        let quoted = matches!(prev, Some(q @ ('\'' | '"' | '`')) if after.starts_with(q));
+        let assigned = text[..start].trim_end_matches(' ').ends_with('=');
+        named || quoted || assigned || matches!(prev, Some('.' | '$' | '_'))
+    }
+
+    /// Restore the lone tokens `keep` lets through, if the document is judged censored.
+    fn restore(
+        &self,
+        text: &str,
+        hits: &mut RuleHits,
+        keep: &dyn Fn(usize, usize) -> bool,
+    ) -> Option<String> {
+        let judgement = self.judge(text, keep)?;
+        if !judgement.censored {
+            return None;
+        }
+        hits.judged = true;
+        super::hits::splice(
+            text,
+            hits,
+            judgement
+                .restorable
+                .iter()
+                .map(|&(s, e)| (s, e, self.replacement.clone())),
+        )
+    }
+
+    /// How a document is judged from the lone tokens `keep` lets through;
+    /// `None` when it holds no restorable token.
+    fn judge(&self, text: &str, keep: &dyn Fn(usize, usize) -> bool) -> Option<Judgement> {
+        // (the token finders are the prefilter: a text without tokens is read once per token)
+        let candidates: Vec<(usize, usize)> = self
+            .tokens
+            .find_all(text)
+            .into_iter()
+            .filter(|&(s, e)| {
+                self.stands_alone(text, s, e) && !Self::is_identifier(text, s, e) && keep(s, e)
+            })
+            .collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        let restorable: Vec<(usize, usize)> = candidates
+            .iter()
+            .copied()
+            .filter(|&(s, e)| !Self::covers(&self.lookalikes, text, s, e))
+            .collect();
+        if restorable.is_empty() {
+            return None;
+        }
+        let strong = restorable
+            .iter()
+            .any(|&(s, e)| Self::covers(&self.strong, text, s, e));
+        let evidence = restorable
+            .iter()
+            .filter(|&&(s, e)| Self::covers(&self.evidence, text, s, e))
+            .count();
+        let censored =
+            strong || (evidence >= self.min_evidence && !text.contains(&self.replacement));
+        Some(Judgement {
+            restorable,
+            evidence,
+            censored,
+        })
+    }
+
     /// Does a pattern match a window around the token that covers the token?
     fn covers(re: &Option<Regex>, text: &str, start: usize, end: usize) -> bool {
         let Some(re) = re else { return false };
@@ -184,59 +265,21 @@ struct Judgement {
     censored: bool,
 }
 
-impl Placeholder {
-    /// `None` when the text holds no restorable token.
-    fn judge(&self, text: &str) -> Option<Judgement> {
-        // (the token finders are the prefilter: a text without tokens is read once per token)
-        let candidates: Vec<(usize, usize)> = self
-            .tokens
-            .find_all(text)
-            .into_iter()
-            .filter(|&(s, e)| self.stands_alone(text, s, e))
-            .collect();
-        if candidates.is_empty() {
-            return None;
-        }
-        let restorable: Vec<(usize, usize)> = candidates
-            .iter()
-            .copied()
-            .filter(|&(s, e)| !Self::covers(&self.lookalikes, text, s, e))
-            .collect();
-        if restorable.is_empty() {
-            return None;
-        }
-        let strong = restorable
-            .iter()
-            .any(|&(s, e)| Self::covers(&self.strong, text, s, e));
-        let evidence = restorable
-            .iter()
-            .filter(|&&(s, e)| Self::covers(&self.evidence, text, s, e))
-            .count();
-        let censored =
-            strong || (evidence >= self.min_evidence && !text.contains(&self.replacement));
-        Some(Judgement {
-            restorable,
-            evidence,
-            censored,
-        })
-    }
-}
-
 impl RuleKind for Placeholder {
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
-        let judgement = self.judge(text)?;
-        if !judgement.censored {
-            return None;
-        }
-        hits.judged = true;
-        super::hits::splice(
-            text,
-            hits,
-            judgement
-                .restorable
-                .iter()
-                .map(|&(s, e)| (s, e, self.replacement.clone())),
-        )
+        self.restore(text, hits, &|_, _| true)
+    }
+
+    /// The document is judged, and tokens restored, from its prose alone: a
+    /// token in code or a link is neither evidence nor restored.
+    fn apply_outside(
+        &self,
+        text: &str,
+        _kind: crate::doc::DocKind,
+        protected: &crate::spans::Protected,
+        hits: &mut RuleHits,
+    ) -> Option<String> {
+        self.restore(text, hits, &|s, e| !protected.overlaps(s, e))
     }
 
     fn evidence(&self, _line: &str) -> super::Evidence {
@@ -247,7 +290,7 @@ impl RuleKind for Placeholder {
     }
 
     fn kept(&self, text: &str) -> Option<(usize, String)> {
-        let j = self.judge(text).filter(|j| !j.censored)?;
+        let j = self.judge(text, &|_, _| true).filter(|j| !j.censored)?;
         let (s, e) = j.restorable[0];
         let why = if text.contains(&self.replacement) {
             format!("the document also writes {:?} itself", self.replacement)

@@ -14,6 +14,8 @@ use toml::Spanned;
 pub struct Example {
     pub input: String,
     pub output: Option<String>,
+    /// The format the example document is read as (default: plain).
+    pub format: Option<crate::doc::DocKind>,
 }
 
 /// A weighted feature of the advert classifier.
@@ -42,6 +44,10 @@ macro_rules! rule_spec {
             pub action: Action,
             #[serde(default)]
             pub examples: Vec<Example>,
+    /// `prose` (default): protected spans stay; `any`: the whole text.
+    pub spans: Option<Spanned<String>>,
+    /// The document formats the rule runs on (default: all).
+    pub formats: Option<Vec<Spanned<String>>>,
             $(pub $field: Option<$ty>,)*
         }
 

@@ -189,6 +189,17 @@ impl StripLine {
 }
 
 impl RuleKind for StripLine {
+    /// Whole lines: code blocks are skipped, inline code does not matter.
+    fn apply_outside(
+        &self,
+        text: &str,
+        _kind: crate::doc::DocKind,
+        protected: &crate::spans::Protected,
+        hits: &mut RuleHits,
+    ) -> Option<String> {
+        protected.apply_to_lines(text, hits, &|t, h| self.apply(t, h))
+    }
+
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
         // Only lines holding a literal (or a match) can go.
         let positions: Vec<usize> = match &self.prefilter {

@@ -15,6 +15,7 @@ pub use crate::report::CheckEntry;
 use crate::atomic::write_atomic;
 use crate::decode::decode;
 use crate::discover::WorkItem;
+use crate::doc::DocKind;
 use crate::inplace::Backup;
 use crate::jsonl::field::line_text;
 use crate::report::{ErrorEntry, Tally, Warning};
@@ -46,6 +47,9 @@ pub struct RunOptions {
     pub output: Output,
     pub text_field: String,
     pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Read every document as this format; `None`: by file extension (plain
+    /// for stdin and JSONL fields).
+    pub format: Option<DocKind>,
     /// Treat every input (and stdin) as JSONL, whatever its name.
     pub force_jsonl: bool,
     /// Check mode: receives the entries in input order as they are made,
@@ -179,7 +183,10 @@ fn process_item(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Tally {
         Err(e) => return error_tally(set.rules.len(), &display, format!("cannot read: {e}")),
     };
     let mut tally = Tally::new(set.rules.len());
-    let Some(doc) = clean_whole(set, &display, bytes, opts, &mut tally) else {
+    let kind = opts
+        .format
+        .unwrap_or_else(|| DocKind::from_path(&item.path));
+    let Some(doc) = clean_whole(set, &display, bytes, kind, opts, &mut tally) else {
         return tally;
     };
     let result = match &opts.output {
@@ -231,7 +238,8 @@ pub fn run_stdin(set: &RuleSet, opts: &RunOptions) -> std::io::Result<Tally> {
     let mut bytes = Vec::new();
     stdin.lock().read_to_end(&mut bytes)?;
     let mut tally = Tally::new(set.rules.len());
-    let doc = clean_whole(set, "<stdin>", bytes, opts, &mut tally);
+    let kind = opts.format.unwrap_or_default();
+    let doc = clean_whole(set, "<stdin>", bytes, kind, opts, &mut tally);
     opts.drain_checks(&mut tally);
     if let Some(doc) = doc {
         if !matches!(opts.output, Output::Check { .. }) {

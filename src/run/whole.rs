@@ -3,6 +3,7 @@
 
 use super::{Output, RunOptions};
 use crate::decode::{decode_owned, Decoded};
+use crate::doc::DocKind;
 use crate::findings::{decode_findings, locate};
 use crate::pipeline::Pipeline;
 use crate::report::{CheckEntry, Skipped, Tally};
@@ -23,11 +24,13 @@ pub(super) struct WholeDocument {
 
 /// Decode and clean one whole-file document, recording in `tally` its
 /// encoding, decode losses, rule hits and check entry. `None` when the bytes
-/// are not a document (recorded as skipped). Files and stdin both come here.
+/// are not a document (recorded as skipped). Files and stdin both come here;
+/// `kind` is the document's format (by extension, or as told).
 pub(super) fn clean_whole(
     set: &RuleSet,
     display: &str,
     bytes: Vec<u8>,
+    kind: DocKind,
     opts: &RunOptions,
     tally: &mut Tally,
 ) -> Option<WholeDocument> {
@@ -44,9 +47,10 @@ pub(super) fn clean_whole(
         }
     };
     tally.record_decoding(display, &decoded);
+    let pipeline = Pipeline::new(set).for_kind(kind);
     let (text, outcome, changed) = match &opts.output {
         Output::Check { diff } => {
-            let (cleaned, outcome) = Pipeline::new(set).clean(&decoded.text);
+            let (cleaned, outcome) = pipeline.clean(&decoded.text);
             let changed = cleaned.as_ref() != decoded.text;
             let mut findings = decode_findings(decoded.encoding, decoded.bom, decoded.bad_bytes);
             if changed || outcome.reported_rules(set).next().is_some() {
@@ -62,18 +66,18 @@ pub(super) fn clean_whole(
                 });
             }
             if opts.tracing() {
-                trace_into(tally, set, display, &decoded, &cleaned);
+                trace_into(tally, &pipeline, display, &decoded, &cleaned);
             }
             (cleaned.into_owned(), outcome, changed)
         }
         _ if opts.tracing() => {
-            let (cleaned, outcome) = Pipeline::new(set).clean(&decoded.text);
+            let (cleaned, outcome) = pipeline.clean(&decoded.text);
             let changed = cleaned.as_ref() != decoded.text;
-            trace_into(tally, set, display, &decoded, &cleaned);
+            trace_into(tally, &pipeline, display, &decoded, &cleaned);
             (cleaned.into_owned(), outcome, changed)
         }
         // the pipeline owns the text and drops each stage's input as it goes
-        _ => Pipeline::new(set).clean_owned(decoded.text),
+        _ => pipeline.clean_owned(decoded.text),
     };
     tally.add_document(set, &|| display.to_owned(), &outcome, changed);
     Some(WholeDocument {
@@ -86,11 +90,17 @@ pub(super) fn clean_whole(
 }
 
 /// The trace records of one whole-file document: decoding, then the rules.
-fn trace_into(tally: &mut Tally, set: &RuleSet, display: &str, decoded: &Decoded, cleaned: &str) {
+fn trace_into(
+    tally: &mut Tally,
+    pipeline: &Pipeline,
+    display: &str,
+    decoded: &Decoded,
+    cleaned: &str,
+) {
     let decoding = trace::decode_record(decoded.encoding, decoded.bom, decoded.bad_bytes);
     for mut r in decoding
         .into_iter()
-        .chain(trace::trace_document(set, &decoded.text, cleaned))
+        .chain(trace::trace_document(pipeline, &decoded.text, cleaned))
     {
         r.path = display.to_owned();
         tally.trace.push(r);

@@ -8,7 +8,7 @@ pub mod render;
 
 use crate::findings::locate::{lines, LineMap};
 use crate::pipeline::Pipeline;
-use crate::rules::{Action, Evidence, RuleSet};
+use crate::rules::{Action, Evidence};
 use serde::{Deserialize, Serialize};
 
 /// What a record tells of.
@@ -54,14 +54,15 @@ pub struct TraceRecord {
 }
 
 /// The records of one document: its edits in the order they were made, then
-/// what the rules kept in the cleaned text. `cleaned` is what the pipeline
+/// what the rules kept in the cleaned text. `cleaned` is what `pipeline`
 /// made of `text`; a document it left alone is not traced again. `path` is
 /// left empty for the caller to fill.
-pub fn trace_document(set: &RuleSet, text: &str, cleaned: &str) -> Vec<TraceRecord> {
+pub fn trace_document(pipeline: &Pipeline, text: &str, cleaned: &str) -> Vec<TraceRecord> {
+    let set = pipeline.set;
     let mut out = Vec::new();
     let mut map = LineMap::new(text);
     if cleaned != text {
-        Pipeline::new(set).trace(text, &mut |rule, before, after| {
+        pipeline.trace(text, &mut |rule, before, after| {
             for e in map.edits(before, after, true) {
                 let evidence = if e.before.is_empty() {
                     Evidence::default()
@@ -160,7 +161,7 @@ pub fn apply_edits<'r>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::{build, load_sources, Selection};
+    use crate::rules::{build, load_sources, RuleSet, Selection};
 
     fn set() -> &'static RuleSet {
         static SET: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
@@ -171,7 +172,7 @@ mod tests {
     fn edits_reproduce_the_cleaned_text() {
         let text = "标题\n（以下为付费内容）\n深入学习D的二十大精神\u{200B}，庭院%2B\n\n\n\n尾\r\n";
         let (cleaned, _) = Pipeline::new(set()).clean(text);
-        let records = trace_document(set(), text, &cleaned);
+        let records = trace_document(&Pipeline::new(set()), text, &cleaned);
         assert!(!records.is_empty());
         assert_eq!(apply_edits(text, &records).unwrap(), cleaned);
         let dang = records.iter().find(|r| r.rule == "censor.dang").unwrap();
@@ -184,13 +185,13 @@ mod tests {
     #[test]
     fn an_unchanged_document_has_no_edit_records() {
         let text = "干净的正文。\n";
-        assert!(trace_document(set(), text, text).is_empty());
+        assert!(trace_document(&Pipeline::new(set()), text, text).is_empty());
     }
 
     #[test]
     fn a_record_that_does_not_fit_is_refused() {
         let text = "甲\n乙\n";
-        let mut r = trace_document(set(), "甲\n乙%2B\n", "甲\n乙+\n");
+        let mut r = trace_document(&Pipeline::new(set()), "甲\n乙%2B\n", "甲\n乙+\n");
         assert_eq!(r.len(), 1);
         r[0].before = "丙\n".into();
         assert!(apply_edits(text, &r).is_err());

@@ -132,6 +132,17 @@ fn accept_gbk(orig: &[char], decoded: &str) -> bool {
     if non_ascii.is_empty() || orig.iter().filter(|c| !c.is_ascii()).count() < 2 {
         return false;
     }
+    // A GBK trail byte can be an ASCII letter: a run of Chinese that ends in
+    // a letter conjured out of its last character (`璧歸` → `赚w`, `澶淵` →
+    // `夜Y`) was real text whose bytes happen to decode, not mojibake.
+    let conjured = decoded
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && orig.last().is_some_and(|c| !c.is_ascii());
+    if conjured {
+        return false;
+    }
     // UTF-8 read as GBK decodes back to CJK text…
     if non_ascii.iter().filter(|&&c| is_cjkish(c)).count() * 10 < non_ascii.len() * 9 {
         return false;

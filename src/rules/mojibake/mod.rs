@@ -101,7 +101,15 @@ fn repair_line_with(line: &str, enabled: &[usize], used: &mut Vec<&'static str>)
         changed = true;
         used.push("C1 controls");
     }
-    changed.then_some(cur)
+    (changed && !rarer(line, &cur)).then_some(cur)
+}
+
+/// Does a repair bring in characters of rare blocks the line did not have
+/// (CJK Extension A, Kanbun, Braille, Yi, private use)? Decoding a hopeless
+/// garble again and again ends there; a real repair never does.
+fn rarer(before: &str, after: &str) -> bool {
+    let rare = |c: char| matches!(c as u32, 0x3190..=0x319F | 0x3400..=0x4DBF | 0x2800..=0x28FF | 0xA000..=0xA4CF | 0xE000..=0xF8FF);
+    after.chars().any(|c| rare(c) && !before.contains(c))
 }
 
 impl RuleKind for Mojibake {

@@ -258,6 +258,12 @@ impl Seen<'_> {
                 .all(|&c| ('\u{2500}'..='\u{259F}').contains(&c))
     }
 
+    /// Braille is never what a mangled text meant: it comes out of a letter,
+    /// a no-break space and a dash (`в\u{A0}—` → `⠗`).
+    fn braille(&self) -> bool {
+        ('\u{2800}'..='\u{28FF}').contains(&self.x)
+    }
+
     /// MacRoman's √ is a math sign unless it sits inside a word (`wei√ü`).
     fn math_root(&self) -> bool {
         self.page == Page::Macintosh
@@ -286,7 +292,7 @@ impl Seen<'_> {
 type Check = fn(&Seen) -> bool;
 
 /// The checks that turn a candidate down, by name.
-const REJECT: [(&str, Check); 8] = [
+const REJECT: [(&str, Check); 9] = [
     ("lone script letter", |s| s.lone_script_letter()),
     ("lowercase in capitals", |s| s.lowercase_in_capitals()),
     ("stray combining mark", |s| s.stray_combining_mark()),
@@ -295,6 +301,7 @@ const REJECT: [(&str, Check); 8] = [
     ("capitals of another page", |s| s.capitals_of_other_page()),
     ("line art", |s| s.line_art()),
     ("math root sign", |s| s.math_root()),
+    ("Braille", |s| s.braille()),
 ];
 
 /// Which candidates pass the checks, and how many of them are strong evidence.
