@@ -228,8 +228,11 @@ pub struct LearnArgs {
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Where to write the learned rule file.
-    #[arg(long, value_name = "FILE", required_unless_present = "save_counts")]
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["save_counts", "dry_run"])]
     pub save_boilerplate: Option<PathBuf>,
+    /// Print what would be learned (line, documents, zone, evidence, a sample path); write nothing.
+    #[arg(long, conflicts_with = "save_counts")]
+    pub dry_run: bool,
     /// Count only, and save the counts to merge with other shards' (`--shard K/N`).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["save_boilerplate", "counts"])]
     pub save_counts: Option<PathBuf>,
@@ -242,8 +245,9 @@ pub struct LearnArgs {
     /// Non-blank lines from each end of a document that form its head and tail zones.
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub zone_lines: usize,
-    /// Advertising score a line must reach (see the advert rules' weights).
-    #[arg(long, value_name = "N", default_value_t = 2)]
+    /// Advertising score that is evidence by itself (see the advert rules' weights); lines
+    /// without it are learned only when they recur in half the documents and never in a body.
+    #[arg(long, value_name = "N", default_value_t = 4)]
     pub min_score: i32,
     #[command(flatten)]
     pub common: Common,

@@ -280,13 +280,13 @@ fn count_pass(
     opts: &LearnOptions,
     run_opts: &RunOptions,
 ) -> learn::Counts {
-    let score = |l: &str| set.advert_score(l);
+    let _ = set;
     items
         .par_iter()
         .map(|item| {
             let mut c = learn::Counts::default();
             run::documents_of(item, run_opts, &mut |t| {
-                learn::count_document(&mut c, t, opts, &score)
+                learn::count_document(&mut c, t, opts)
             });
             c
         })
@@ -310,18 +310,22 @@ fn text_pass(
         .par_iter()
         .map(|item| {
             let mut f = std::collections::HashMap::new();
+            let path = item.path.display().to_string();
             run::documents_of(item, run_opts, &mut |t| {
-                learn::collect_text(&mut f, t, &win, opts, &score)
+                learn::collect_text(&mut f, t, &path, &win, opts)
             });
             f
         })
-        .reduce(std::collections::HashMap::new, |mut a, b| {
-            for (k, v) in b {
-                a.entry(k).or_insert(v);
-            }
-            a
-        });
-    learn::finish(&win, found)
+        .reduce(
+            std::collections::HashMap::new,
+            |mut a: std::collections::HashMap<u64, learn::Sighting>, b| {
+                for (k, v) in b {
+                    a.entry(k).or_default().merge(v);
+                }
+                a
+            },
+        );
+    learn::finish(&win, found, counts.documents, opts, &score)
 }
 
 fn learn_rules(
@@ -434,6 +438,13 @@ fn clean(a: CleanArgs) -> anyhow::Result<Status> {
             ..LearnOptions::default()
         };
         let (lines, docs) = learn_rules(&set, &items, &learn_opts, &opts);
+        if !cfg.quiet {
+            eprint!(
+                "learned {} line(s) from {docs} documents\n{}",
+                lines.len(),
+                learn::summary(&lines)
+            );
+        }
         if !lines.is_empty() {
             let text = learn::to_rule_file(&lines, docs);
             let mut sources = rules::load_sources(&cfg.rule_paths, cfg.defaults)?;
@@ -557,26 +568,21 @@ fn learn_cmd(a: LearnArgs) -> anyhow::Result<Status> {
         learn::CountsFile::merge(files, &opts).map_err(|e| anyhow::anyhow!(e))?
     };
     let lines = text_pass(&set, &items, &counts, &opts, &run_opts);
-    let missing = learn::winners(&counts, &opts).len() - lines.len();
     let docs = counts.documents;
-    let out = a
-        .save_boilerplate
-        .as_ref()
-        .expect("clap requires --save-boilerplate here");
-    docclean::atomic::write_user_file(out, learn::to_rule_file(&lines, docs).as_bytes())
-        .map_err(|e| anyhow::anyhow!(e))?;
-    if !cfg.quiet {
-        eprintln!(
-            "learned {} line(s) from {docs} documents → {}",
+    let target = match &a.save_boilerplate {
+        Some(out) if !a.dry_run => {
+            docclean::atomic::write_user_file(out, learn::to_rule_file(&lines, docs).as_bytes())
+                .map_err(|e| anyhow::anyhow!(e))?;
+            format!(" → {}", out.display())
+        }
+        _ => " (dry run: nothing written)".to_owned(),
+    };
+    if !cfg.quiet || a.dry_run {
+        eprint!(
+            "learned {} line(s) from {docs} documents{target}\n{}",
             lines.len(),
-            out.display()
+            learn::summary(&lines)
         );
-        for l in lines.iter().take(20) {
-            eprintln!("  {:>6}  {}", l.documents, l.line);
-        }
-        if missing > 0 {
-            eprintln!("docclean: warning: {missing} recurring line(s) were not found in the inputs given, so their text is unknown");
-        }
     }
     Ok(Status::Done)
 }

@@ -1,8 +1,9 @@
 //! `boilerplate`: lines learned from a corpus (`docclean learn`), reviewed and
-//! passed back as a rule file. A line goes when its normalised form (digits and
-//! whitespace folded) is on the list.
+//! passed back as a rule file. A line goes when its normalised form (digits,
+//! whitespace and the document's own title folded) is on the list, in a block at
+//! the head or tail that may step over the title.
 
-use super::strip_line::{line_spans, remove_lines, zone_drops, Zone};
+use super::strip_line::{line_spans, remove_lines, zone_drops_gap, Zone};
 use super::{required, RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
 use std::collections::HashSet;
 
@@ -31,19 +32,25 @@ pub struct Boilerplate {
     lines: HashSet<String>,
     zone: Zone,
     depth: usize,
+    gap: usize,
+    /// Some line holds `〈T〉`, the document's own title: fold it before looking up.
+    titled: bool,
 }
 
 impl Boilerplate {
     pub fn compile(spec: &RuleSpec, src: &RuleSource) -> Result<Self, RuleError> {
         let lines = required(&spec.lines, spec, src, "lines")?;
+        let lines: HashSet<String> = lines
+            .iter()
+            .map(|l| normalise_line(l))
+            .filter(|l| !l.is_empty())
+            .collect();
         Ok(Boilerplate {
-            lines: lines
-                .iter()
-                .map(|l| normalise_line(l))
-                .filter(|l| !l.is_empty())
-                .collect(),
+            titled: lines.iter().any(|l| l.contains(crate::learn::TITLE_MARK)),
+            lines,
             zone: Zone::parse(spec, src)?,
             depth: spec.zone_lines.unwrap_or(12),
+            gap: spec.zone_gap.unwrap_or(1),
         })
     }
 }
@@ -65,9 +72,15 @@ impl RuleKind for Boilerplate {
             return None;
         }
         let spans = line_spans(text);
-        let drop = zone_drops(text, &spans, self.zone, self.depth, |i| {
+        let title = if self.titled {
+            crate::learn::document_title(text)
+        } else {
+            None
+        };
+        let drop = zone_drops_gap(text, &spans, self.zone, self.depth, self.gap, |i| {
+            let line = text[spans[i].start..spans[i].end].trim();
             self.lines
-                .contains(&normalise_line(&text[spans[i].start..spans[i].end]))
+                .contains(&crate::learn::normalise_with_title(line, title.as_deref()))
         });
         remove_lines(text, &spans, &drop, hits)
     }

@@ -47,9 +47,19 @@ pub const KINDS: &[KindDef] = &[
     },
     KindDef {
         name: "strip-line",
-        fields: &["pattern", "zone", "zone_lines", "max_chars", "literals"],
+        fields: &[
+            "pattern",
+            "zone",
+            "zone_lines",
+            "zone_gap",
+            "max_chars",
+            "literals",
+            "fold",
+        ],
         does: "drop matching lines; `zone` is `any`, `head`, `tail` or `edges`, and edge zones \
-               drop only a contiguous block from the edge",
+               drop only a contiguous block from the edge, which may step over `zone_gap` \
+               title-like lines; `fold = true` matches the line folded to simplified script \
+               (its `literals` then list both scripts)",
         judges_documents: false,
         compile: |s, r| boxed(strip_line::StripLine::compile(s, r)),
     },
@@ -94,9 +104,9 @@ pub const KINDS: &[KindDef] = &[
     },
     KindDef {
         name: "boilerplate",
-        fields: &["lines", "zone", "zone_lines", "documents"],
-        does: "drop lines whose normalised form (digits, whitespace folded) is listed — what \
-               `learn` writes",
+        fields: &["lines", "zone", "zone_lines", "zone_gap", "documents"],
+        does: "drop lines whose normalised form (digits, whitespace and the document's title, \
+               `〈T〉`, folded) is listed — what `learn` writes; `zone_gap` defaults to 1",
         judges_documents: false,
         compile: |s, r| boxed(boilerplate::Boilerplate::compile(s, r)),
     },

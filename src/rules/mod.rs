@@ -6,6 +6,7 @@
 pub mod advert;
 pub mod boilerplate;
 pub mod builtin;
+pub mod fold;
 pub mod hits;
 pub mod kinds;
 pub mod marker;
@@ -53,6 +54,10 @@ pub const DEFAULT_RULE_FILES: &[(&str, &str)] = &[
     (
         "rules/50-adverts.toml",
         include_str!("../../rules/50-adverts.toml"),
+    ),
+    (
+        "rules/55-sites.toml",
+        include_str!("../../rules/55-sites.toml"),
     ),
     (
         "rules/60-censor.toml",

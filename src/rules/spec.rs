@@ -75,6 +75,8 @@ rule_spec! {
     // strip-line, boilerplate, advert
     zone: Spanned<String>,
     zone_lines: usize,
+    zone_gap: usize,
+    fold: bool,
     max_chars: usize,
     // marker
     markers: Vec<String>,

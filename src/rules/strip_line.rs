@@ -99,6 +99,19 @@ pub fn zone_drops(
     spans: &[LineSpan],
     zone: Zone,
     depth: usize,
+    is_hit: impl FnMut(usize) -> bool,
+) -> Vec<bool> {
+    zone_drops_gap(text, spans, zone, depth, 0, is_hit)
+}
+
+/// As [`zone_drops`], but an edge walk may step over up to `gap` lines that are
+/// not hits (a document's own title above a site's header block); those stay.
+pub fn zone_drops_gap(
+    text: &str,
+    spans: &[LineSpan],
+    zone: Zone,
+    depth: usize,
+    gap: usize,
     mut is_hit: impl FnMut(usize) -> bool,
 ) -> Vec<bool> {
     let mut drop = vec![false; spans.len()];
@@ -117,15 +130,23 @@ pub fn zone_drops(
         _ => {
             let mut walk = |order: &mut dyn Iterator<Item = usize>, drop: &mut Vec<bool>| {
                 let mut seen = 0;
+                let mut stepped = 0;
                 for i in order {
                     if blank[i] {
                         continue;
                     }
                     seen += 1;
-                    if seen > depth || !is_hit(i) {
+                    if seen > depth {
                         break;
                     }
-                    drop[i] = true;
+                    if is_hit(i) {
+                        drop[i] = true;
+                    } else if stepped < gap && looks_like_title(&text[spans[i].start..spans[i].end])
+                    {
+                        stepped += 1;
+                    } else {
+                        break;
+                    }
                 }
             };
             if matches!(zone, Zone::Head | Zone::Edges) {
@@ -137,6 +158,12 @@ pub fn zone_drops(
         }
     }
     drop
+}
+
+/// A short line that does not end a sentence: a title an edge walk may step over.
+fn looks_like_title(line: &str) -> bool {
+    let t = line.trim();
+    t.chars().count() <= 60 && !t.ends_with(['。', '！', '？', '；', '.', '!', '?', ';', '，', ','])
 }
 
 /// Remove the flagged lines (with their newlines), recording each.
@@ -171,6 +198,10 @@ pub struct StripLine {
     re: regex::Regex,
     zone: Zone,
     depth: usize,
+    /// Edge zones: lines that are not hits an edge walk may step over.
+    gap: usize,
+    /// Match the line folded to simplified script (see `fold`).
+    fold: bool,
     max_chars: usize,
     prefilter: Option<Literals>,
 }
@@ -182,6 +213,8 @@ impl StripLine {
             re,
             zone: Zone::parse(spec, src)?,
             depth: spec.zone_lines.unwrap_or(8),
+            gap: spec.zone_gap.unwrap_or(0),
+            fold: spec.fold.unwrap_or(false),
             max_chars: spec.max_chars.unwrap_or(usize::MAX),
             prefilter: prefilter(spec, src)?,
         })
@@ -217,12 +250,16 @@ impl RuleKind for StripLine {
                 candidate[i] = true;
             }
         }
-        let drop = zone_drops(text, &spans, self.zone, self.depth, |i| {
+        let drop = zone_drops_gap(text, &spans, self.zone, self.depth, self.gap, |i| {
             let line = &text[spans[i].start..spans[i].end];
             candidate[i]
                 && line.len() <= self.max_chars * 4
                 && line.chars().count() <= self.max_chars
-                && self.re.is_match(line)
+                && if self.fold {
+                    self.re.is_match(&super::fold::fold_line(line))
+                } else {
+                    self.re.is_match(line)
+                }
         });
         remove_lines(text, &spans, &drop, hits)
     }
