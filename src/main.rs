@@ -222,6 +222,7 @@ pub(crate) fn finish_with(
         mb_per_second: tally.input_bytes as f64 / 1e6 / wall.max(1e-9),
         threads: cfg.jobs,
     };
+    let emptied = tally.emptied.clone();
     let mut report = tally.into_report(set, timings);
     report.boilerplate = learned;
     if let Some(path) = &cfg.report {
@@ -257,6 +258,7 @@ pub(crate) fn finish_with(
         eprintln!("docclean: error: {}: {}", e.path, e.message);
     }
     if !cfg.quiet {
+        name_documents(&report, &emptied);
         for w in report.warnings.iter().take(20) {
             match w.line {
                 Some(l) => eprintln!("docclean: warning: {}:{}: {}", w.path, l, w.message),
@@ -271,6 +273,30 @@ pub(crate) fn finish_with(
         }
     }
     Ok(report)
+}
+
+/// The first skipped and emptied documents, and how many more (the report lists all skipped).
+fn name_documents(report: &Report, emptied: &[String]) {
+    let n = docclean::report::NAMED_ON_TERMINAL;
+    for s in report.skipped.iter().take(n) {
+        eprintln!("docclean: skipped: {}: {}", s.path, s.reason);
+    }
+    let skipped = report.skipped.len() as u64 + report.omitted.get("skipped").copied().unwrap_or(0);
+    if skipped > n as u64 {
+        eprintln!(
+            "docclean: … and {} more skipped (see --report)",
+            skipped - n as u64
+        );
+    }
+    for path in emptied {
+        eprintln!("docclean: emptied: {path}: cleaning left no text");
+    }
+    if report.emptied_documents > emptied.len() as u64 {
+        eprintln!(
+            "docclean: … and {} more emptied",
+            report.emptied_documents - emptied.len() as u64
+        );
+    }
 }
 
 /// First pass: per-hash counts of candidate lines.

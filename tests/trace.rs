@@ -332,3 +332,34 @@ fn an_override_field_not_of_the_kind_is_an_error() {
         .code(2)
         .stderr(predicates::str::contains("cannot change the kind"));
 }
+
+#[test]
+fn skipped_and_emptied_documents_are_named_on_the_terminal() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("in");
+    fs::create_dir(&dir).unwrap();
+    for i in 1..=7 {
+        fs::write(
+            dir.join(format!("d{i}.txt")),
+            "【某某素材库】——每天更新材料1000多篇，会员群+网盘群同步每日更新，一键极速下载，有意加入请联系\n",
+        )
+        .unwrap();
+    }
+    fs::write(dir.join("e.txt"), "").unwrap();
+    let a = docclean()
+        .args(["clean", "-j", "2", "--out"])
+        .arg(t.path().join("out"))
+        .arg(&dir)
+        .assert()
+        .code(0);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(err.contains("e.txt: empty file"), "{err}");
+    for i in 1..=5 {
+        assert!(
+            err.contains(&format!("d{i}.txt: cleaning left no text")),
+            "{err}"
+        );
+    }
+    assert!(!err.contains("d6.txt"), "{err}");
+    assert!(err.contains("… and 2 more emptied"), "{err}");
+}
