@@ -3,28 +3,17 @@
 //! made through an [`Emitter`], and picks the exit status: 1 when something
 //! fails the check, 2 on errors or when nothing was checked.
 
+use crate::explain::{use_color, TraceFile};
 use crate::{finish_with, progress, report_to_stdout_alone, run_options, thread_pool, work_items};
 use crate::{Status, Summary};
-use docclean::cli::{CheckArgs, ColorChoice};
+use docclean::cli::CheckArgs;
 use docclean::config::Config;
 use docclean::discover::WalkOptions;
 use docclean::findings::emit::{Emitter, Style};
 use docclean::run::{self, CheckEntry, CheckSink, Output, RunOptions};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
-
-/// Colour on stdout: asked for, or `auto` on a terminal without `NO_COLOR`.
-fn use_color(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
-    }
-}
 
 /// Write entries through the emitter as they come. A closed pipe ends the run quietly.
 fn sink(emitter: Arc<Mutex<Emitter>>) -> CheckSink {
@@ -38,7 +27,7 @@ fn sink(emitter: Arc<Mutex<Emitter>>) -> CheckSink {
     }))
 }
 
-fn exit_on_write_error(e: std::io::Error) -> ! {
+pub(crate) fn exit_on_write_error(e: std::io::Error) -> ! {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         std::process::exit(0);
     }
@@ -63,8 +52,10 @@ pub fn check(a: CheckArgs) -> anyhow::Result<Status> {
     let emitter = Arc::new(Mutex::new(Emitter::new(style, &set)));
     let mut stdout = std::io::stdout();
     emitter.lock().unwrap().begin(&mut stdout)?;
+    let trace = a.trace.as_deref().map(TraceFile::create).transpose()?;
     let opts = RunOptions {
         check_sink: Some(sink(emitter.clone())),
+        trace_sink: trace.as_ref().map(|(sink, _)| sink.clone()),
         ..run_options(&cfg, Output::Check { diff: a.diff })
     };
     let tally = if a.inputs.len() == 1 && a.inputs[0].as_os_str() == "-" {
@@ -76,6 +67,9 @@ pub fn check(a: CheckArgs) -> anyhow::Result<Status> {
         pb.finish_and_clear();
         pre.merge(t)
     };
+    if let Some((_, file)) = &trace {
+        TraceFile::finish(file)?;
+    }
     let mut em = emitter.lock().unwrap();
     if let Err(e) = em.end(&mut stdout).and_then(|_| stdout.flush()) {
         exit_on_write_error(e);

@@ -32,6 +32,20 @@ pub enum Command {
     Config(ConfigArgs),
     /// Work with saved reports.
     Report(ReportArgs),
+    /// Show every edit clean would make, with its rule and evidence, the changed characters highlighted.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Files and directories to explain; `-` for stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Colour: `auto` (only on a terminal, never with NO_COLOR set), `always`, `never`.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub common: Common,
 }
 
 /// Options every corpus mode shares.
@@ -124,6 +138,9 @@ pub struct CleanArgs {
     /// zstd 1–22, default 3; a level beyond a format's range is its nearest).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(0..=22))]
     pub compression_level: Option<i32>,
+    /// Write one JSON record per edit (and per deliberate non-edit) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
     #[command(flatten)]
     pub common: Common,
 }
@@ -151,6 +168,9 @@ pub struct CheckArgs {
     /// Colour: `auto` (only on a terminal, never with NO_COLOR set), `always`, `never`.
     #[arg(long, value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
+    /// Write one JSON record per edit (and per deliberate non-edit) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
     #[command(flatten)]
     pub common: Common,
 }
@@ -195,6 +215,11 @@ pub enum RulesAction {
     },
     /// List the rule kinds, the fields each takes and what it does (a Markdown table).
     Kinds,
+    /// Print a rule as its file writes it (TOML, with its examples) and where it is defined.
+    Show {
+        #[arg(value_name = "ID")]
+        id: String,
+    },
 }
 
 #[derive(Debug, Args)]

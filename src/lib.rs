@@ -25,6 +25,7 @@ pub mod rules;
 pub mod run;
 pub mod shard;
 pub mod spans;
+pub mod trace;
 
 pub use pipeline::Pipeline;
 pub use rules::{RuleSet, Selection};

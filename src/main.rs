@@ -4,6 +4,7 @@
 
 use clap::Parser;
 mod check;
+mod explain;
 mod show;
 
 use docclean::cli::{CleanArgs, Cli, Command, Common, LearnArgs, ReportAction, RulesAction};
@@ -63,6 +64,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Clean(a) => clean(a),
         Command::Check(a) => check::check(a),
+        Command::Explain(a) => explain::explain(a),
         Command::Rules(a) => rules_cmd(a.action, &a.common),
         Command::Learn(a) => learn_cmd(a),
         Command::Files(a) => show::files(a),
@@ -220,6 +222,7 @@ pub(crate) fn finish_with(
         mb_per_second: tally.input_bytes as f64 / 1e6 / wall.max(1e-9),
         threads: cfg.jobs,
     };
+    let emptied = tally.emptied.clone();
     let mut report = tally.into_report(set, timings);
     report.boilerplate = learned;
     if let Some(path) = &cfg.report {
@@ -255,6 +258,7 @@ pub(crate) fn finish_with(
         eprintln!("docclean: error: {}: {}", e.path, e.message);
     }
     if !cfg.quiet {
+        name_documents(&report, &emptied);
         for w in report.warnings.iter().take(20) {
             match w.line {
                 Some(l) => eprintln!("docclean: warning: {}:{}: {}", w.path, l, w.message),
@@ -269,6 +273,30 @@ pub(crate) fn finish_with(
         }
     }
     Ok(report)
+}
+
+/// The first skipped and emptied documents, and how many more (the report lists all skipped).
+fn name_documents(report: &Report, emptied: &[String]) {
+    let n = docclean::report::NAMED_ON_TERMINAL;
+    for s in report.skipped.iter().take(n) {
+        eprintln!("docclean: skipped: {}: {}", s.path, s.reason);
+    }
+    let skipped = report.skipped.len() as u64 + report.omitted.get("skipped").copied().unwrap_or(0);
+    if skipped > n as u64 {
+        eprintln!(
+            "docclean: … and {} more skipped (see --report)",
+            skipped - n as u64
+        );
+    }
+    for path in emptied {
+        eprintln!("docclean: emptied: {path}: cleaning left no text");
+    }
+    if report.emptied_documents > emptied.len() as u64 {
+        eprintln!(
+            "docclean: … and {} more emptied",
+            report.emptied_documents - emptied.len() as u64
+        );
+    }
 }
 
 /// First pass: per-hash counts of candidate lines.
@@ -348,6 +376,7 @@ pub(crate) fn run_options(cfg: &Config, output: Output) -> RunOptions {
         force_jsonl: cfg.jsonl,
         check_sink: None,
         compression_level: None,
+        trace_sink: None,
     }
 }
 
@@ -385,10 +414,22 @@ fn clean(a: CleanArgs) -> anyhow::Result<Status> {
     let mut set = cfg.rule_set()?;
     thread_pool(cfg.jobs)?;
     let started = Instant::now();
+    let trace = a
+        .trace
+        .as_deref()
+        .map(explain::TraceFile::create)
+        .transpose()?;
+    let trace_sink = trace.as_ref().map(|(sink, _)| sink.clone());
     if a.inputs.len() == 1 && a.inputs[0].as_os_str() == "-" {
         report_to_stdout_alone(&cfg, true)?;
-        let opts = run_options(&cfg, Output::Stdout);
+        let opts = RunOptions {
+            trace_sink,
+            ..run_options(&cfg, Output::Stdout)
+        };
         let tally = run::run_stdin(&set, &opts)?;
+        if let Some((_, file)) = &trace {
+            explain::TraceFile::finish(file)?;
+        }
         let report = finish(&cfg, &set, tally, started, Vec::new())?;
         return Ok(Status::unless_errors(&report));
     }
@@ -413,6 +454,7 @@ fn clean(a: CleanArgs) -> anyhow::Result<Status> {
     on_interrupt();
     let opts = RunOptions {
         compression_level: a.compression_level,
+        trace_sink,
         ..run_options(&cfg, output)
     };
     let mut learned = Vec::new();
@@ -447,6 +489,9 @@ fn clean(a: CleanArgs) -> anyhow::Result<Status> {
         pb.inc(1)
     });
     pb.finish_and_clear();
+    if let Some((_, file)) = &trace {
+        explain::TraceFile::finish(file)?;
+    }
     let report = finish(&cfg, &set, pre.merge(tally), started, learned)?;
     Ok(Status::unless_errors(&report))
 }
@@ -473,6 +518,15 @@ fn rules_cmd(action: Option<RulesAction>, common: &Common) -> anyhow::Result<Sta
                     r.description
                 )?;
             }
+            Ok(Status::Done)
+        }
+        Some(RulesAction::Show { id }) => {
+            let sources = rules::load_sources(&cfg.rule_paths, cfg.defaults)?;
+            let sources = rules::overrides::with_overrides(&sources)?;
+            let Some((path, line, text)) = rules::source_text::rule_text(&sources, &id) else {
+                anyhow::bail!("no rule `{id}` in the rules loaded (`docclean rules` lists them)");
+            };
+            write!(std::io::stdout().lock(), "# {path}:{line}\n{text}")?;
             Ok(Status::Done)
         }
         Some(RulesAction::Kinds) => {

@@ -196,6 +196,9 @@ fn extend_capped<T>(
     }
 }
 
+/// Skipped and emptied documents the terminal names after a run (the rest are counted).
+pub const NAMED_ON_TERMINAL: usize = 5;
+
 /// The mergeable tally that parallel workers build, in input order.
 #[derive(Debug, Default, Clone)]
 pub struct Tally {
@@ -215,6 +218,10 @@ pub struct Tally {
     pub brand_mentions: Vec<BrandMention>,
     /// Documents that would change (check mode), in input order.
     pub changed: Vec<CheckEntry>,
+    /// The first documents that cleaning left empty, named on the terminal.
+    pub emptied: Vec<String>,
+    /// Trace records (`--trace`), in input order.
+    pub trace: Vec<crate::trace::TraceRecord>,
     /// Entries left out of the lists (see [`Report::omitted`]).
     pub omitted: BTreeMap<String, u64>,
     /// JSONL lines that are objects without the text field.
@@ -325,6 +332,9 @@ impl Tally {
         }
         if outcome.emptied {
             self.emptied_documents += 1;
+            if self.emptied.len() < NAMED_ON_TERMINAL {
+                self.emptied.push(path());
+            }
         }
         if self.rules.len() < outcome.hits.len() {
             self.rules.resize(outcome.hits.len(), RuleTally::default());
@@ -431,6 +441,9 @@ impl Tally {
             "brand_mentions",
         );
         self.changed.extend(other.changed);
+        self.trace.extend(other.trace);
+        self.emptied.extend(other.emptied);
+        self.emptied.truncate(NAMED_ON_TERMINAL);
         self.rewritten |= other.rewritten;
         self.lines_without_field += other.lines_without_field;
         self

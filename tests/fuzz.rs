@@ -82,6 +82,7 @@ fn options(output: Output) -> RunOptions {
         force_jsonl: true,
         check_sink: None,
         compression_level: None,
+        trace_sink: None,
     }
 }
 

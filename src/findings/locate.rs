@@ -34,27 +34,94 @@ pub fn locate(set: &RuleSet, text: &str) -> Vec<Finding> {
 }
 
 /// For each line of the current text, the document line it came from.
-struct LineMap {
+pub(crate) struct LineMap {
     origin: Vec<u64>,
 }
 
-fn lines(text: &str) -> Vec<&str> {
+/// One line of a rule's edit: `before` (a whole line, newline included)
+/// becomes `after`; one of them is empty where a line is removed or
+/// inserted. `at` is the 0-based line where it applies once the edits
+/// before it in the same step are applied, so that applying a step's edits
+/// in order turns the text the rule saw into the text it left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LineEdit<'a> {
+    /// The document line it stands on (1-based).
+    pub origin: u64,
+    pub at: usize,
+    pub before: &'a str,
+    pub after: &'a str,
+}
+
+pub(crate) fn lines(text: &str) -> Vec<&str> {
     text.split_inclusive('\n').collect()
 }
 
 impl LineMap {
-    fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         LineMap {
             origin: (1..=lines(text).len() as u64).collect(),
         }
     }
 
-    fn origin_of(&self, i: usize) -> u64 {
+    /// The document line that line `i` (0-based) of the current text came from.
+    pub(crate) fn origin_of(&self, i: usize) -> u64 {
         self.origin
             .get(i)
             .or(self.origin.last())
             .copied()
             .unwrap_or(1)
+    }
+
+    /// The lines of an edit of `before` into `after`, in order; when
+    /// `advance`, the map then describes `after`.
+    pub(crate) fn edits<'a>(
+        &mut self,
+        before: &'a str,
+        after: &'a str,
+        advance: bool,
+    ) -> Vec<LineEdit<'a>> {
+        let (old, new) = (lines(before), lines(after));
+        let mut out = Vec::new();
+        let mut next = Vec::with_capacity(new.len());
+        for (tag, o, n) in line_ops(&old, &new) {
+            if tag == DiffTag::Equal {
+                next.extend(o.map(|i| self.origin_of(i)));
+                continue;
+            }
+            let paired = o.len().min(n.len());
+            for k in 0..paired {
+                let line = self.origin_of(o.start + k);
+                out.push(LineEdit {
+                    origin: line,
+                    at: n.start + k,
+                    before: old[o.start + k],
+                    after: new[n.start + k],
+                });
+                next.push(line);
+            }
+            for (i, gone) in old.iter().enumerate().take(o.end).skip(o.start + paired) {
+                out.push(LineEdit {
+                    origin: self.origin_of(i),
+                    at: n.start + paired,
+                    before: gone,
+                    after: "",
+                });
+            }
+            let at = self.origin_of(o.start + paired);
+            for (j, came) in new[n.start + paired..n.end].iter().enumerate() {
+                out.push(LineEdit {
+                    origin: at,
+                    at: n.start + paired + j,
+                    before: "",
+                    after: came,
+                });
+                next.push(at);
+            }
+        }
+        if advance {
+            self.origin = next;
+        }
+        out
     }
 
     /// Record `rule`'s edit of `before` into `after` as findings; when
@@ -67,7 +134,6 @@ impl LineMap {
         found: &mut Vec<Finding>,
         advance: bool,
     ) {
-        let (old, new) = (lines(before), lines(after));
         let kind = match rule.action {
             Action::Fix => Kind::Fix,
             Action::Report => Kind::Report,
@@ -81,33 +147,16 @@ impl LineMap {
                 message,
             })
         };
-        let mut next = Vec::with_capacity(new.len());
-        for (tag, o, n) in line_ops(&old, &new) {
-            match tag {
-                DiffTag::Equal => next.extend(o.map(|i| self.origin_of(i))),
-                _ => {
-                    let paired = o.len().min(n.len());
-                    for k in 0..paired {
-                        let line = self.origin_of(o.start + k);
-                        for (column, gone, came) in line_changes(old[o.start + k], new[n.start + k])
-                        {
-                            emit(line, column, change_message(kind, &gone, &came));
-                        }
-                        next.push(line);
-                    }
-                    for (i, gone) in old.iter().enumerate().take(o.end).skip(o.start + paired) {
-                        emit(self.origin_of(i), 1, removed_line(kind, gone));
-                    }
-                    let at = self.origin_of(o.start + paired);
-                    for came in &new[n.start + paired..n.end] {
-                        emit(at, 1, format!("inserts the line {}", quote(came)));
-                        next.push(at);
+        for e in self.edits(before, after, advance) {
+            match (e.before.is_empty(), e.after.is_empty()) {
+                (false, false) => {
+                    for (column, gone, came) in line_changes(e.before, e.after) {
+                        emit(e.origin, column, change_message(kind, &gone, &came));
                     }
                 }
+                (false, true) => emit(e.origin, 1, removed_line(kind, e.before)),
+                _ => emit(e.origin, 1, format!("inserts the line {}", quote(e.after))),
             }
-        }
-        if advance {
-            self.origin = next;
         }
     }
 }
@@ -165,7 +214,7 @@ fn line_ops(
 
 /// The changes within one line: (1-based column, text removed, text put
 /// in its place) for each run of characters that differs.
-fn line_changes(old: &str, new: &str) -> Vec<(u64, String, String)> {
+pub(crate) fn line_changes(old: &str, new: &str) -> Vec<(u64, String, String)> {
     let a: Vec<char> = old.chars().collect();
     let b: Vec<char> = new.chars().collect();
     let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
@@ -235,7 +284,7 @@ pub(crate) fn quote(s: &str) -> String {
 }
 
 /// Characters that print as nothing: shown as escapes.
-fn is_invisible(c: char) -> bool {
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
 }
 

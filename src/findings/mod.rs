@@ -4,7 +4,7 @@
 //! formats that print them are in [`emit`].
 
 pub mod emit;
-mod locate;
+pub(crate) mod locate;
 
 pub use locate::locate;
 

@@ -10,6 +10,7 @@ use crate::pipeline::{DocOutcome, Pipeline};
 use crate::report::{CheckEntry, Tally, Warning};
 use crate::rules::{hits::MAX_EXAMPLES, RuleSet};
 use crate::run::{unified_diff, Output, RunOptions};
+use crate::trace::{trace_document, TraceRecord};
 use batch::BatchReader;
 use rayon::prelude::*;
 use std::io::{BufRead, Write};
@@ -29,6 +30,8 @@ enum LineOutcome {
         change: Option<LineChange>,
         /// Cleaning left the text as it was.
         unchanged: bool,
+        /// `--trace`: its records (named by the caller).
+        trace: Vec<TraceRecord>,
     },
 }
 
@@ -54,6 +57,11 @@ fn clean_line(
     };
     let (cleaned, outcome) = pipeline.clean(&text);
     let unchanged = cleaned.as_ref() == text.as_ref();
+    let trace = if opts.tracing() {
+        trace_document(pipeline, &text, &cleaned)
+    } else {
+        Vec::new()
+    };
     let change = match &opts.output {
         Output::Check { diff } => {
             if unchanged && outcome.reported_rules(pipeline.set).next().is_none() {
@@ -83,6 +91,7 @@ fn clean_line(
         outcome,
         change,
         unchanged,
+        trace,
     }
 }
 
@@ -282,7 +291,13 @@ fn clean_batch(
                         outcome,
                         change,
                         unchanged,
+                        trace,
                     } => {
+                        t.trace.extend(trace.into_iter().map(|r| TraceRecord {
+                            path: path.to_owned(),
+                            jsonl_line: Some(line_of(i)),
+                            ..r
+                        }));
                         t.add_document(set, &|| doc_path(i), &outcome, !unchanged);
                         match change {
                             Some(LineChange::Rewritten(out)) => changed.push((i, out)),
@@ -328,6 +343,7 @@ mod tests {
             force_jsonl: true,
             check_sink: None,
             compression_level: None,
+            trace_sink: None,
         };
         let mut input = String::new();
         for i in 0..300 {

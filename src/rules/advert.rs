@@ -180,6 +180,21 @@ impl RuleKind for Advert {
         Some(self.score(line))
     }
 
+    fn evidence(&self, line: &str) -> super::Evidence {
+        let line = line.trim_end_matches(['\n', '\r']);
+        super::Evidence {
+            score: Some(self.score(line)),
+            threshold: Some(self.threshold),
+            features: self
+                .set
+                .matches(line)
+                .iter()
+                .map(|i| format!("{} ({:+})", self.set.patterns()[i], self.weights[i]))
+                .collect(),
+            ..Default::default()
+        }
+    }
+
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
         // Only lines short enough to be adverts are searched (body paragraphs
         // are long), and only those holding a feature are scored.

@@ -11,10 +11,12 @@ pub mod hits;
 pub mod kinds;
 pub mod marker;
 pub mod mojibake;
+pub mod overrides;
 pub mod placeholder;
 pub mod prefilter;
 pub mod replace;
 pub mod scope;
+pub mod source_text;
 pub mod spec;
 pub mod strip_line;
 pub mod suspects;
@@ -170,6 +172,44 @@ pub trait RuleKind: Send + Sync {
     /// The advertising score of a line, for kinds that judge lines (used by learning).
     fn line_score(&self, _line: &str) -> Option<i32> {
         None
+    }
+
+    /// Why this rule edited `line` (the line as it saw it), for the trace:
+    /// whatever the kind can tell cheaply. Only asked of edited lines.
+    fn evidence(&self, _line: &str) -> Evidence {
+        Evidence::default()
+    }
+
+    /// Something this rule deliberately left in `text` that a reader would
+    /// ask about (a censored-looking token judged a real letter): the byte
+    /// offset it stands at and why. Only asked when tracing.
+    fn kept(&self, _text: &str) -> Option<(usize, String)> {
+        None
+    }
+}
+
+/// What a rule can say about one of its edits (see [`RuleKind::evidence`]).
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Evidence {
+    /// Advert lines: the line's score, and the score a line must reach.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<i32>,
+    /// Advert lines: the features that matched, each with its weight.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
+    /// Mojibake: the wrong decoders undone, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codecs: Vec<String>,
+    /// Placeholders: the document was judged censored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judged: Option<bool>,
+}
+
+impl Evidence {
+    pub fn is_empty(&self) -> bool {
+        *self == Evidence::default()
     }
 }
 
@@ -359,36 +399,43 @@ pub fn load_sources(user_paths: &[PathBuf], defaults: bool) -> anyhow::Result<Ve
 pub fn build(sources: &[RuleSource], selection: &Selection) -> Result<RuleSet, RuleError> {
     let mut rules: Vec<Rule> = Vec::new();
     let mut hasher = Sha256::new();
-    for src in sources {
-        hasher.update(src.path.as_bytes());
+    // the sources read so far, with a whole table for each override resolved
+    let mut seen: Vec<RuleSource> = Vec::new();
+    for given in sources {
+        hasher.update(given.path.as_bytes());
         hasher.update([0]);
-        hasher.update(src.text.as_bytes());
+        hasher.update(given.text.as_bytes());
         hasher.update([0]);
-        for spec in parse_rule_file(src)? {
-            let (kind, imp) = kinds::compile(&spec, src)?;
-            let scope = Scope::parse(&spec, src)?;
-            for ex in &spec.examples {
-                if spec.action == Action::Report
-                    && ex.output.as_ref().is_some_and(|o| o != &ex.input)
-                {
-                    return Err(src.error_at(spec.id.span(), "a `report` rule changes nothing: its examples cannot have a different output"));
+        seen.push(given.clone());
+        let resolved = overrides::resolve(given, &seen)?;
+        seen.extend(resolved.iter().cloned());
+        for src in std::iter::once(given).chain(&resolved) {
+            for spec in parse_rule_file(src)? {
+                let (kind, imp) = kinds::compile(&spec, src)?;
+                let scope = Scope::parse(&spec, src)?;
+                for ex in &spec.examples {
+                    if spec.action == Action::Report
+                        && ex.output.as_ref().is_some_and(|o| o != &ex.input)
+                    {
+                        return Err(src.error_at(spec.id.span(), "a `report` rule changes nothing: its examples cannot have a different output"));
+                    }
                 }
-            }
-            let rule = Rule {
-                id: spec.id.get_ref().clone(),
-                description: spec.description.clone(),
-                stage: *spec.stage.get_ref(),
-                action: spec.action,
-                kind,
-                examples: spec.examples.clone(),
-                source: src.path.clone(),
-                scope,
-                imp,
-            };
-            if let Some(existing) = rules.iter_mut().find(|r| r.id == rule.id) {
-                *existing = rule;
-            } else {
-                rules.push(rule);
+                let rule = Rule {
+                    id: spec.id.get_ref().clone(),
+                    description: spec.description.clone(),
+                    stage: *spec.stage.get_ref(),
+                    action: spec.action,
+                    kind,
+                    examples: spec.examples.clone(),
+                    source: src.path.clone(),
+                    scope,
+                    imp,
+                };
+                if let Some(existing) = rules.iter_mut().find(|r| r.id == rule.id) {
+                    *existing = rule;
+                } else {
+                    rules.push(rule);
+                }
             }
         }
     }

@@ -165,6 +165,24 @@ impl Placeholder {
         hits: &mut RuleHits,
         keep: &dyn Fn(usize, usize) -> bool,
     ) -> Option<String> {
+        let judgement = self.judge(text, keep)?;
+        if !judgement.censored {
+            return None;
+        }
+        hits.judged = true;
+        super::hits::splice(
+            text,
+            hits,
+            judgement
+                .restorable
+                .iter()
+                .map(|&(s, e)| (s, e, self.replacement.clone())),
+        )
+    }
+
+    /// How a document is judged from the lone tokens `keep` lets through;
+    /// `None` when it holds no restorable token.
+    fn judge(&self, text: &str, keep: &dyn Fn(usize, usize) -> bool) -> Option<Judgement> {
         // (the token finders are the prefilter: a text without tokens is read once per token)
         let candidates: Vec<(usize, usize)> = self
             .tokens
@@ -188,24 +206,17 @@ impl Placeholder {
         let strong = restorable
             .iter()
             .any(|&(s, e)| Self::covers(&self.strong, text, s, e));
-        let censored = strong || {
-            let evidence = restorable
-                .iter()
-                .filter(|&&(s, e)| Self::covers(&self.evidence, text, s, e))
-                .count();
-            evidence >= self.min_evidence && !text.contains(&self.replacement)
-        };
-        if !censored {
-            return None;
-        }
-        hits.judged = true;
-        super::hits::splice(
-            text,
-            hits,
-            restorable
-                .iter()
-                .map(|&(s, e)| (s, e, self.replacement.clone())),
-        )
+        let evidence = restorable
+            .iter()
+            .filter(|&&(s, e)| Self::covers(&self.evidence, text, s, e))
+            .count();
+        let censored =
+            strong || (evidence >= self.min_evidence && !text.contains(&self.replacement));
+        Some(Judgement {
+            restorable,
+            evidence,
+            censored,
+        })
     }
 
     /// Does a pattern match a window around the token that covers the token?
@@ -246,6 +257,14 @@ impl Placeholder {
     }
 }
 
+/// How a document was judged: its restorable tokens, how many stand in an
+/// evidence context, and whether it was judged censored.
+struct Judgement {
+    restorable: Vec<(usize, usize)>,
+    evidence: usize,
+    censored: bool,
+}
+
 impl RuleKind for Placeholder {
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
         self.restore(text, hits, &|_, _| true)
@@ -261,5 +280,34 @@ impl RuleKind for Placeholder {
         hits: &mut RuleHits,
     ) -> Option<String> {
         self.restore(text, hits, &|s, e| !protected.overlaps(s, e))
+    }
+
+    fn evidence(&self, _line: &str) -> super::Evidence {
+        super::Evidence {
+            judged: Some(true),
+            ..Default::default()
+        }
+    }
+
+    fn kept(&self, text: &str) -> Option<(usize, String)> {
+        let j = self.judge(text, &|_, _| true).filter(|j| !j.censored)?;
+        let (s, e) = j.restorable[0];
+        let why = if text.contains(&self.replacement) {
+            format!("the document also writes {:?} itself", self.replacement)
+        } else {
+            format!(
+                "{} in an evidence context, {} needed, none in a strong one",
+                j.evidence, self.min_evidence
+            )
+        };
+        Some((
+            s,
+            format!(
+                "{} lone token(s) such as {:?} judged real letters, not censored {:?}: {why}",
+                j.restorable.len(),
+                &text[s..e],
+                self.replacement
+            ),
+        ))
     }
 }

@@ -106,6 +106,9 @@ rule_spec! {
 struct RuleFileSpec {
     #[serde(default)]
     rule: Vec<RuleSpec>,
+    /// Read by [`super::overrides`].
+    #[serde(default, rename = "override")]
+    _overrides: Vec<toml::Table>,
 }
 
 /// Parse one rule file into specs.

@@ -21,6 +21,7 @@ use crate::jsonl::field::line_text;
 use crate::report::{ErrorEntry, Tally, Warning};
 use crate::rules::RuleSet;
 use crate::shard::{is_jsonl, open_shard};
+use crate::trace::TraceRecord;
 use rayon::prelude::*;
 use shard_file::process_jsonl_file;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -56,6 +57,18 @@ pub struct RunOptions {
     pub check_sink: Option<CheckSink>,
     /// Compression level of compressed shards written (the format's default when `None`).
     pub compression_level: Option<i32>,
+    /// `--trace`: receives each document's trace records, in input order.
+    pub trace_sink: Option<TraceSink>,
+}
+
+/// A receiver of trace records (see [`RunOptions::trace_sink`]).
+#[derive(Clone)]
+pub struct TraceSink(pub std::sync::Arc<dyn Fn(Vec<TraceRecord>) + Send + Sync>);
+
+impl std::fmt::Debug for TraceSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TraceSink")
+    }
 }
 
 /// A receiver of check entries (see [`RunOptions::check_sink`]).
@@ -76,6 +89,16 @@ impl RunOptions {
                 (sink.0)(std::mem::take(&mut tally.changed));
             }
         }
+        if let Some(sink) = &self.trace_sink {
+            if !tally.trace.is_empty() {
+                (sink.0)(std::mem::take(&mut tally.trace));
+            }
+        }
+    }
+
+    /// Whether documents are traced (`--trace`, `explain`).
+    pub(crate) fn tracing(&self) -> bool {
+        self.trace_sink.is_some()
     }
 
     fn is_shard(&self, item: &WorkItem) -> bool {

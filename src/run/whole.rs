@@ -2,12 +2,13 @@
 //! losses recorded), cleaned, tallied, and its check entry made.
 
 use super::{Output, RunOptions};
-use crate::decode::decode_owned;
+use crate::decode::{decode_owned, Decoded};
 use crate::doc::DocKind;
 use crate::findings::{decode_findings, locate};
 use crate::pipeline::Pipeline;
 use crate::report::{CheckEntry, Skipped, Tally};
 use crate::rules::RuleSet;
+use crate::trace;
 
 /// A whole file (or stdin) as one document, decoded and cleaned.
 pub(super) struct WholeDocument {
@@ -64,6 +65,15 @@ pub(super) fn clean_whole(
                         .then(|| unified_diff(display, &decoded.text, &cleaned)),
                 });
             }
+            if opts.tracing() {
+                trace_into(tally, &pipeline, display, &decoded, &cleaned);
+            }
+            (cleaned.into_owned(), outcome, changed)
+        }
+        _ if opts.tracing() => {
+            let (cleaned, outcome) = pipeline.clean(&decoded.text);
+            let changed = cleaned.as_ref() != decoded.text;
+            trace_into(tally, &pipeline, display, &decoded, &cleaned);
             (cleaned.into_owned(), outcome, changed)
         }
         // the pipeline owns the text and drops each stage's input as it goes
@@ -77,6 +87,24 @@ pub(super) fn clean_whole(
         bom: decoded.bom,
         bad_bytes: decoded.bad_bytes,
     })
+}
+
+/// The trace records of one whole-file document: decoding, then the rules.
+fn trace_into(
+    tally: &mut Tally,
+    pipeline: &Pipeline,
+    display: &str,
+    decoded: &Decoded,
+    cleaned: &str,
+) {
+    let decoding = trace::decode_record(decoded.encoding, decoded.bom, decoded.bad_bytes);
+    for mut r in decoding
+        .into_iter()
+        .chain(trace::trace_document(pipeline, &decoded.text, cleaned))
+    {
+        r.path = display.to_owned();
+        tally.trace.push(r);
+    }
 }
 
 /// A unified diff of one document, for `check --diff`.

@@ -60,6 +60,11 @@ fn repair_with(line: &str, codec: &Codec) -> Option<(String, usize)> {
 
 /// Repair one line: the best codec each round, up to three rounds (double mojibake).
 pub fn repair_line(line: &str, enabled: &[usize]) -> Option<String> {
+    repair_line_with(line, enabled, &mut Vec::new())
+}
+
+/// [`repair_line`], naming in `used` the wrong decoders undone, in order.
+fn repair_line_with(line: &str, enabled: &[usize], used: &mut Vec<&'static str>) -> Option<String> {
     if line.is_ascii() {
         return None;
     }
@@ -69,7 +74,7 @@ pub fn repair_line(line: &str, enabled: &[usize]) -> Option<String> {
     for _round in 0..3 {
         // The codec that shortens the line most: the most bytes re-decoded.
         let len = cur.chars().count();
-        let mut best: Option<(String, usize)> = None;
+        let mut best: Option<(String, usize, usize)> = None;
         let may = applicable(&cur);
         for &i in enabled {
             if may & (1 << i) == 0 {
@@ -77,15 +82,16 @@ pub fn repair_line(line: &str, enabled: &[usize]) -> Option<String> {
             }
             if let Some((s, _)) = repair_with(&cur, &cs[i]) {
                 let gain = len - s.chars().count();
-                if best.as_ref().is_none_or(|(_, g)| gain > *g) {
-                    best = Some((s, gain));
+                if best.as_ref().is_none_or(|(_, g, _)| gain > *g) {
+                    best = Some((s, gain, i));
                 }
             }
         }
         match best {
-            Some((s, _)) => {
+            Some((s, _, i)) => {
                 cur = s;
                 changed = true;
+                used.push(Page::ALL[i].name());
             }
             None => break,
         }
@@ -93,6 +99,7 @@ pub fn repair_line(line: &str, enabled: &[usize]) -> Option<String> {
     if let Some(c1) = single::fix_c1(&cur) {
         cur = c1;
         changed = true;
+        used.push("C1 controls");
     }
     (changed && !rarer(line, &cur)).then_some(cur)
 }
@@ -106,6 +113,19 @@ fn rarer(before: &str, after: &str) -> bool {
 }
 
 impl RuleKind for Mojibake {
+    fn evidence(&self, line: &str) -> super::Evidence {
+        let mut codecs = Vec::new();
+        repair_line_with(
+            line.trim_end_matches(['\n', '\r']),
+            &self.enabled,
+            &mut codecs,
+        );
+        super::Evidence {
+            codecs: codecs.into_iter().map(str::to_owned).collect(),
+            ..Default::default()
+        }
+    }
+
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
         if text.is_ascii() {
             return None;
