@@ -5,7 +5,7 @@
 //! pass, which also rejects any line met in a body.
 
 use crate::rules::boilerplate::normalise_line;
-use crate::rules::strip_line::{is_blank, line_spans};
+use crate::rules::lines::{is_blank, line_spans};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 

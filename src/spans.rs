@@ -114,7 +114,7 @@ fn whole_lines(text: &str, r: Range<usize>) -> Range<usize> {
 
 /// Lines as (start, end of content, start of next line).
 fn lines(text: &str) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
-    crate::rules::strip_line::lines(text).map(|l| (l.start, l.end, l.next))
+    crate::rules::lines::lines(text).map(|l| (l.start, l.end, l.next))
 }
 
 /// A fence opener: indentation (or a quote marker), then three or more

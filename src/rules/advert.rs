@@ -3,7 +3,7 @@
 //! bracketed brand opener); strong lines go anywhere, weaker ones only in a
 //! contiguous block at the head or tail of a document long enough to have one.
 
-use super::strip_line::{line_spans, remove_lines, zone_drops, Zone};
+use super::lines::{line_spans, remove_lines, zone_drops, Zone};
 use super::{compile_regex, required, RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
 use regex::{Regex, RegexSet};
 
@@ -89,7 +89,7 @@ impl Advert {
     fn report_brands(
         &self,
         text: &str,
-        spans: &[super::strip_line::LineSpan],
+        spans: &[super::lines::LineSpan],
         drop: &[bool],
         hits: &mut RuleHits,
     ) {
@@ -225,7 +225,7 @@ impl RuleKind for Advert {
         let mut drop = zone_drops(text, &spans, Zone::Any, 0, |i| scores[i] >= self.threshold);
         let non_blank = spans
             .iter()
-            .filter(|s| !super::strip_line::is_blank(&text[s.start..s.end]))
+            .filter(|s| !super::lines::is_blank(&text[s.start..s.end]))
             .count();
         if non_blank >= self.short_document_lines {
             let edge = zone_drops(text, &spans, Zone::Edges, self.depth, |i| {

@@ -3,7 +3,7 @@
 //! whitespace and the document's own title folded) is on the list, in a block at
 //! the head or tail that may step over the title.
 
-use super::strip_line::{line_spans, remove_lines, zone_drops_gap, Zone};
+use super::lines::{line_spans, remove_lines, zone_drops_gap, Zone};
 use super::{required, RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
 use std::collections::HashSet;
 

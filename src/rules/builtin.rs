@@ -2,7 +2,7 @@
 //! HTML entities to the end, invisible characters, and whitespace normalisation.
 
 use super::hits::{splice, to_fixed_point};
-use super::strip_line::{is_blank, line_spans};
+use super::lines::{is_blank, line_spans};
 use super::{RuleHits, RuleKind};
 use crate::doc::DocKind;
 use crate::spans::Protected;

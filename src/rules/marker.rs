@@ -1,7 +1,7 @@
 //! `marker`: literal markers removed where they stand, the text around them
 //! joined with nothing added; a line left blank by the removal goes too.
 
-use super::strip_line::{is_blank, line_spans};
+use super::lines::{is_blank, line_spans};
 use super::{required, RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
 use aho_corasick::{AhoCorasick, MatchKind};
 

@@ -9,6 +9,7 @@ pub mod builtin;
 pub mod fold;
 pub mod hits;
 pub mod kinds;
+pub mod lines;
 pub mod marker;
 pub mod mojibake;
 pub mod overrides;

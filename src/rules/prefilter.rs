@@ -107,6 +107,19 @@ pub fn lines_at(starts: &[usize], positions: &[usize]) -> Vec<usize> {
     v
 }
 
+/// Build the prefilter from a rule's `literals`.
+pub(crate) fn prefilter(
+    spec: &super::RuleSpec,
+    src: &super::RuleSource,
+) -> Result<Option<Literals>, super::RuleError> {
+    match &spec.literals {
+        None => Ok(None),
+        Some(lits) => Literals::new(lits)
+            .map(Some)
+            .map_err(|e| src.error_at(spec.id.span(), e)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

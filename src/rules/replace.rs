@@ -1,23 +1,13 @@
 //! `replace`: a regex with captures and a `$1`/`${name}` template. An optional
 //! `literals` prefilter skips documents that cannot match.
 
-use super::prefilter::Literals;
+use super::prefilter::{prefilter, Literals};
 use super::{compile_regex, required, RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
 
 pub struct Replace {
     re: regex::Regex,
     template: String,
     prefilter: Option<Literals>,
-}
-
-/// Build the prefilter from a rule's `literals`.
-pub(crate) fn prefilter(spec: &RuleSpec, src: &RuleSource) -> Result<Option<Literals>, RuleError> {
-    match &spec.literals {
-        None => Ok(None),
-        Some(lits) => Literals::new(lits)
-            .map(Some)
-            .map_err(|e| src.error_at(spec.id.span(), e)),
-    }
 }
 
 impl Replace {
