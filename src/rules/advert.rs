@@ -165,15 +165,8 @@ impl Advert {
 }
 
 impl RuleKind for Advert {
-    /// Whole lines: code blocks are skipped, inline code does not matter.
-    fn apply_outside(
-        &self,
-        text: &str,
-        _kind: crate::doc::DocKind,
-        protected: &crate::spans::Protected,
-        hits: &mut RuleHits,
-    ) -> Option<String> {
-        protected.apply_to_lines(text, hits, &|t, h| self.apply(t, h))
+    fn removes_whole_lines(&self) -> bool {
+        true
     }
 
     fn line_score(&self, line: &str) -> Option<i32> {

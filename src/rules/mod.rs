@@ -155,8 +155,15 @@ pub trait RuleKind: Send + Sync {
     /// Return the new text, or `None` when nothing changed. Record every edit in `hits`.
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String>;
 
+    /// Whether the kind removes whole lines (then code blocks are skipped and
+    /// inline code does not matter).
+    fn removes_whole_lines(&self) -> bool {
+        false
+    }
+
     /// Apply in a document of `kind`, leaving the `protected` spans as they
-    /// are. By default each stretch of prose between them is cleaned on its own.
+    /// are. By default each stretch of prose between them is cleaned on its
+    /// own; a kind that removes whole lines sees every line outside code blocks.
     fn apply_outside(
         &self,
         text: &str,
@@ -164,6 +171,9 @@ pub trait RuleKind: Send + Sync {
         protected: &Protected,
         hits: &mut RuleHits,
     ) -> Option<String> {
+        if self.removes_whole_lines() {
+            return protected.apply_to_lines(text, hits, &|t, h| self.apply(t, h));
+        }
         if protected.is_empty() {
             return self.apply(text, hits);
         }
