@@ -4,13 +4,12 @@
 //! fails the check, 2 on errors or when nothing was checked.
 
 use crate::explain::{use_color, TraceFile};
-use crate::{finish_with, progress, report_to_stdout_alone, run_options, thread_pool, work_items};
+use crate::{finish_with, report_to_stdout_alone, run_options, thread_pool};
 use crate::{Status, Summary};
 use docclean::cli::CheckArgs;
 use docclean::config::Config;
-use docclean::discover::WalkOptions;
 use docclean::findings::emit::{Emitter, Style};
-use docclean::run::{self, CheckEntry, CheckSink, Output, RunOptions};
+use docclean::run::{CheckEntry, CheckSink, Output, RunOptions};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -58,15 +57,7 @@ pub fn check(a: CheckArgs) -> anyhow::Result<Status> {
         trace_sink: trace.as_ref().map(|(sink, _)| sink.clone()),
         ..run_options(&cfg, Output::Check { diff: a.diff })
     };
-    let tally = if a.inputs.len() == 1 && a.inputs[0].as_os_str() == "-" {
-        run::run_stdin(&set, &opts)?
-    } else {
-        let (items, pre, _) = work_items(&cfg, &a.inputs, WalkOptions::default())?;
-        let pb = progress(&cfg, items.len());
-        let t = run::run_items(&set, &items, &opts, &|| pb.inc(1));
-        pb.finish_and_clear();
-        pre.merge(t)
-    };
+    let tally = crate::check_inputs(&cfg, &set, &a.inputs, &opts)?;
     if let Some((_, file)) = &trace {
         TraceFile::finish(file)?;
     }

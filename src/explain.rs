@@ -3,11 +3,10 @@
 //! rendered for a terminal). Part of the binary: the records themselves are
 //! made by the library's [`docclean::trace`].
 
-use crate::{progress, run_options, thread_pool, work_items, Status};
+use crate::{run_options, thread_pool, Status};
 use docclean::cli::{ColorChoice, ExplainArgs};
 use docclean::config::Config;
-use docclean::discover::WalkOptions;
-use docclean::run::{self, CheckSink, Output, RunOptions, TraceSink};
+use docclean::run::{CheckSink, Output, RunOptions, TraceSink};
 use docclean::trace::render::{render, Marks};
 use docclean::trace::TraceRecord;
 use std::fs::File;
@@ -123,15 +122,7 @@ pub(crate) fn explain(a: ExplainArgs) -> anyhow::Result<Status> {
         trace_sink: Some(printer),
         ..run_options(&cfg, Output::Check { diff: false })
     };
-    let tally = if a.inputs.len() == 1 && a.inputs[0].as_os_str() == "-" {
-        run::run_stdin(&set, &opts)?
-    } else {
-        let (items, pre, _) = work_items(&cfg, &a.inputs, WalkOptions::default())?;
-        let pb = progress(&cfg, items.len());
-        let t = run::run_items(&set, &items, &opts, &|| pb.inc(1));
-        pb.finish_and_clear();
-        pre.merge(t)
-    };
+    let tally = crate::check_inputs(&cfg, &set, &a.inputs, &opts)?;
     for s in &tally.skipped {
         if !cfg.quiet {
             eprintln!("docclean: skipped: {}: {}", s.path, s.reason);

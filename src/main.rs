@@ -172,6 +172,24 @@ fn lock_dirs(inputs: &[PathBuf]) -> Vec<PathBuf> {
         .collect()
 }
 
+/// Run a check-style pass (`check`, `explain`) over the inputs, or stdin when
+/// the one input is `-`: the tally of everything read.
+pub(crate) fn check_inputs(
+    cfg: &Config,
+    set: &docclean::rules::RuleSet,
+    inputs: &[std::path::PathBuf],
+    opts: &RunOptions,
+) -> anyhow::Result<docclean::report::Tally> {
+    if inputs.len() == 1 && inputs[0].as_os_str() == "-" {
+        return Ok(run::run_stdin(set, opts)?);
+    }
+    let (items, pre, _) = work_items(cfg, inputs, WalkOptions::default())?;
+    let pb = progress(cfg, items.len());
+    let t = run::run_items(set, &items, opts, &|| pb.inc(1));
+    pb.finish_and_clear();
+    Ok(pre.merge(t))
+}
+
 pub(crate) fn progress(cfg: &Config, len: usize) -> ProgressBar {
     if cfg.quiet || !std::io::stderr().is_terminal() || len < 2 {
         return ProgressBar::hidden();
