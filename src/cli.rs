@@ -94,6 +94,9 @@ pub struct Common {
     /// Write a JSON report of the run to FILE (`-`: stdout).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Write the report as one self-contained HTML page to FILE (`-`: stdout).
+    #[arg(long, value_name = "FILE")]
+    pub report_html: Option<PathBuf>,
     /// Read hidden files and folders too (version-control folders stay skipped).
     #[arg(long)]
     pub hidden: bool,
@@ -265,5 +268,14 @@ pub enum ReportAction {
     Merge {
         #[arg(required = true, value_name = "REPORT")]
         reports: Vec<PathBuf>,
+    },
+    /// Render a saved JSON report (`--report`) as one self-contained HTML page.
+    Html {
+        /// The JSON report; `-` for stdin.
+        #[arg(value_name = "REPORT")]
+        report: PathBuf,
+        /// Write the page to FILE instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
 }

@@ -63,6 +63,8 @@ pub struct Config {
     pub jsonl: bool,
     pub quiet: bool,
     pub report: Option<PathBuf>,
+    /// Where `--report-html` writes the page.
+    pub report_html: Option<PathBuf>,
     pub shard: Option<(usize, usize)>,
     pub output_format: Option<Format>,
     pub fail_on: Option<FailOn>,
@@ -247,6 +249,7 @@ impl Config {
             jsonl: c.jsonl || file.jsonl,
             quiet: c.quiet,
             report: c.report.clone(),
+            report_html: c.report_html.clone(),
             shard: c.shard.as_deref().map(parse_shard).transpose()?,
             output_format: file.output_format,
             fail_on: file.fail_on,

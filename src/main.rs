@@ -7,9 +7,10 @@ mod check;
 mod explain;
 mod learning;
 use learning::{learn_cmd, learn_rules};
+mod reporting;
 mod show;
 
-use docclean::cli::{CleanArgs, Cli, Command, Common, LearnArgs, ReportAction, RulesAction};
+use docclean::cli::{CleanArgs, Cli, Command, Common, LearnArgs, RulesAction};
 use docclean::config::Config;
 use docclean::discover::{discover, shard, WalkOptions, WorkItem};
 use docclean::inplace::Backup;
@@ -71,9 +72,7 @@ fn main() -> ExitCode {
         Command::Learn(a) => learn_cmd(a),
         Command::Files(a) => show::files(a),
         Command::Config(a) => show::config(&a.common),
-        Command::Report(a) => match a.action {
-            ReportAction::Merge { reports } => merge_reports(&reports),
-        },
+        Command::Report(a) => reporting::report_cmd(a.action),
     };
     match result {
         Ok(status) => status.into(),
@@ -242,14 +241,9 @@ pub(crate) fn finish_with(
         mb_per_second: tally.input_bytes as f64 / 1e6 / wall.max(1e-9),
         threads: cfg.jobs,
     };
-    let emptied = tally.emptied.clone();
     let mut report = tally.into_report(set, timings);
     report.boilerplate = learned;
-    if let Some(path) = &cfg.report {
-        let json = serde_json::to_string_pretty(&report)?;
-        docclean::atomic::write_user_file(path, format!("{json}\n").as_bytes())
-            .map_err(|e| anyhow::anyhow!("report: {e}"))?;
-    }
+    reporting::write_reports(cfg, &report)?;
     let table = report.table();
     match summary {
         Summary::Table if !cfg.quiet => eprint!("{table}"),
@@ -278,7 +272,7 @@ pub(crate) fn finish_with(
         eprintln!("docclean: error: {}: {}", e.path, e.message);
     }
     if !cfg.quiet {
-        name_documents(&report, &emptied);
+        reporting::name_documents(&report);
         for w in report.warnings.iter().take(20) {
             match w.line {
                 Some(l) => eprintln!("docclean: warning: {}:{}: {}", w.path, l, w.message),
@@ -293,30 +287,6 @@ pub(crate) fn finish_with(
         }
     }
     Ok(report)
-}
-
-/// The first skipped and emptied documents, and how many more (the report lists all skipped).
-fn name_documents(report: &Report, emptied: &[String]) {
-    let n = docclean::report::NAMED_ON_TERMINAL;
-    for s in report.skipped.iter().take(n) {
-        eprintln!("docclean: skipped: {}: {}", s.path, s.reason);
-    }
-    let skipped = report.skipped.len() as u64 + report.omitted.get("skipped").copied().unwrap_or(0);
-    if skipped > n as u64 {
-        eprintln!(
-            "docclean: … and {} more skipped (see --report)",
-            skipped - n as u64
-        );
-    }
-    for path in emptied {
-        eprintln!("docclean: emptied: {path}: cleaning left no text");
-    }
-    if report.emptied_documents > emptied.len() as u64 {
-        eprintln!(
-            "docclean: … and {} more emptied",
-            report.emptied_documents - emptied.len() as u64
-        );
-    }
 }
 
 pub(crate) fn run_options(cfg: &Config, output: Output) -> RunOptions {
@@ -334,8 +304,12 @@ pub(crate) fn run_options(cfg: &Config, output: Output) -> RunOptions {
 
 /// `--report -` shares stdout with nothing else.
 pub(crate) fn report_to_stdout_alone(cfg: &Config, stdout_used: bool) -> anyhow::Result<()> {
-    if stdout_used && cfg.report.as_ref().is_some_and(|p| p.as_os_str() == "-") {
+    let dash = |p: &Option<PathBuf>| p.as_ref().is_some_and(|p| p.as_os_str() == "-");
+    if stdout_used && (dash(&cfg.report) || dash(&cfg.report_html)) {
         anyhow::bail!("--report - writes the report to stdout, which this mode already writes to: give the report a file name");
+    }
+    if dash(&cfg.report) && dash(&cfg.report_html) {
+        anyhow::bail!("--report - and --report-html - would both write to stdout: give one of them a file name");
     }
     Ok(())
 }
@@ -503,18 +477,4 @@ fn rules_cmd(action: Option<RulesAction>, common: &Common) -> anyhow::Result<Sta
             })
         }
     }
-}
-
-fn merge_reports(paths: &[PathBuf]) -> anyhow::Result<Status> {
-    let mut reports = Vec::new();
-    for p in paths {
-        let text =
-            std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
-        let r: Report = serde_json::from_str(&text)
-            .map_err(|e| anyhow::anyhow!("{}: not a docclean report: {e}", p.display()))?;
-        reports.push(r);
-    }
-    let merged = Report::merge(reports)?;
-    println!("{}", serde_json::to_string_pretty(&merged)?);
-    Ok(Status::Done)
 }

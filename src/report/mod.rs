@@ -3,11 +3,14 @@
 //! thread count; `timings` is the only part that varies between runs.
 
 use crate::pipeline::DocOutcome;
-use crate::rules::{hits::MAX_EXAMPLES, RuleSet};
+use crate::rules::RuleSet;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod examples;
+pub mod html;
 mod tally;
+pub use examples::Examples;
 pub use tally::{RuleTally, Tally, NAMED_ON_TERMINAL};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -29,11 +32,25 @@ pub struct ErrorEntry {
     pub message: String,
 }
 
+/// One edit of a rule: the document (`file`, or `file:N` for line N of a
+/// JSONL shard), the line of its text, and a stretch of that line before and after.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Example {
     pub path: String,
+    /// The line of the document's text (1-based) the edit stands on, counted
+    /// in the text as the rule met it: a line that an earlier rule removed
+    /// above it moves it up (`--trace` counts in the input).
+    #[serde(default)]
+    pub line: usize,
     pub before: String,
     pub after: String,
+    /// When `before` and `after` would look the same on screen: both with
+    /// what does not show written as escapes (`\u{200b}`, `\u{a0}`, `\u{20}`
+    /// for a trailing space).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before_escaped: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_escaped: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -123,6 +140,9 @@ pub struct Report {
     /// Documents that cleaning left empty (written empty, JSONL `"text": ""`).
     #[serde(default)]
     pub emptied_documents: u64,
+    /// Those documents, by name.
+    #[serde(default)]
+    pub emptied: Vec<String>,
     pub skipped: Vec<Skipped>,
     pub warnings: Vec<Warning>,
     pub errors: Vec<ErrorEntry>,
@@ -180,7 +200,7 @@ impl CheckEntry {
     }
 }
 
-/// Entries a report lists per kind (skipped, warnings, errors, decode losses,
+/// Entries a report lists per kind (skipped, emptied, warnings, errors, decode losses,
 /// file encodings, damage, brand mentions); past that they are counted under `omitted`.
 pub const MAX_LISTED: usize = 10_000;
 
@@ -203,6 +223,7 @@ impl Report {
                 *acc.omitted.entry(k).or_default() += v;
             }
             acc.skipped.extend(r.skipped);
+            acc.emptied.extend(r.emptied);
             acc.warnings.extend(r.warnings);
             acc.errors.extend(r.errors);
             for (k, v) in r.encodings {
@@ -226,12 +247,13 @@ impl Report {
             acc.timings.wall_seconds = acc.timings.wall_seconds.max(r.timings.wall_seconds);
             acc.timings.input_bytes += r.timings.input_bytes;
         }
-        // Examples: the first few by path, whatever order the shards came in.
+        // Examples: spread over the first documents by path, whatever order
+        // the shards came in.
         for rule in &mut acc.rules {
-            rule.examples.sort_by(|a, b| a.path.cmp(&b.path));
-            rule.examples.truncate(MAX_EXAMPLES);
+            rule.examples = Examples::choose(std::mem::take(&mut rule.examples));
         }
         acc.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+        acc.emptied.sort();
         acc.errors.sort_by(|a, b| a.path.cmp(&b.path));
         acc.warnings
             .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));

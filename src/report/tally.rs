@@ -40,7 +40,7 @@ pub struct Tally {
     pub brand_mentions: Vec<BrandMention>,
     /// Documents that would change (check mode), in input order.
     pub changed: Vec<CheckEntry>,
-    /// The first documents that cleaning left empty, named on the terminal.
+    /// Documents that cleaning left empty.
     pub emptied: Vec<String>,
     /// Trace records (`--trace`), in input order.
     pub trace: Vec<crate::trace::TraceRecord>,
@@ -60,7 +60,7 @@ pub struct RuleTally {
     pub changes: u64,
     pub chars_removed: u64,
     pub chars_added: u64,
-    pub examples: Vec<Example>,
+    pub examples: Examples,
 }
 
 impl Tally {
@@ -154,8 +154,10 @@ impl Tally {
         }
         if outcome.emptied {
             self.emptied_documents += 1;
-            if self.emptied.len() < NAMED_ON_TERMINAL {
+            if self.emptied.len() < MAX_LISTED {
                 self.emptied.push(path());
+            } else {
+                *self.omitted.entry("emptied".into()).or_default() += 1;
             }
         }
         if self.rules.len() < outcome.hits.len() {
@@ -190,15 +192,7 @@ impl Tally {
             t.changes += h.changes;
             t.chars_removed += h.chars_removed;
             t.chars_added += h.chars_added;
-            for (before, after) in &h.examples {
-                if t.examples.len() < MAX_EXAMPLES {
-                    t.examples.push(Example {
-                        path: path(),
-                        before: before.clone(),
-                        after: after.clone(),
-                    });
-                }
-            }
+            t.examples.add_document(&mut path, &h.examples);
             if set.rules[i].action == crate::rules::Action::Report {
                 self.damage.push(Damage {
                     path: path(),
@@ -236,11 +230,7 @@ impl Tally {
             a.changes += b.changes;
             a.chars_removed += b.chars_removed;
             a.chars_added += b.chars_added;
-            for e in b.examples {
-                if a.examples.len() < MAX_EXAMPLES {
-                    a.examples.push(e);
-                }
-            }
+            a.examples.append(b.examples);
         }
         let omitted = &mut self.omitted;
         extend_capped(
@@ -264,8 +254,8 @@ impl Tally {
         );
         self.changed.extend(other.changed);
         self.trace.extend(other.trace);
-        self.emptied.extend(other.emptied);
-        self.emptied.truncate(NAMED_ON_TERMINAL);
+        let omitted = &mut self.omitted;
+        extend_capped(&mut self.emptied, other.emptied, omitted, "emptied");
         self.rewritten |= other.rewritten;
         self.lines_without_field += other.lines_without_field;
         self
@@ -294,7 +284,7 @@ impl Tally {
                 chars_removed: t.chars_removed,
                 chars_added: t.chars_added,
                 judged_documents: r.kind.judges_documents.then_some(t.judged),
-                examples: t.examples,
+                examples: t.examples.finish(),
             })
             .collect();
         Report {
@@ -304,6 +294,7 @@ impl Tally {
             documents: self.documents,
             changed_documents: self.changed_documents,
             emptied_documents: self.emptied_documents,
+            emptied: self.emptied,
             skipped: self.skipped,
             warnings: self.warnings,
             errors: self.errors,

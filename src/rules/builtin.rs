@@ -284,8 +284,7 @@ impl TrailingSpace {
                 let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
                 o.push_str(&text[copied..s.start + trimmed.len()]);
                 copied = s.end;
-                hits.changes += 1;
-                hits.chars_removed += line[trimmed.len()..].chars().count() as u64;
+                hits.edit(text, s.start + trimmed.len(), s.end, "");
             }
         }
         out.map(|mut o| {

@@ -8,13 +8,22 @@ pub const MAX_LINES: usize = 100;
 const CONTEXT_CHARS: usize = 10;
 const MAX_SNIPPET_CHARS: usize = 80;
 
+/// One edit as the report shows it: the line it stands on (1-based, in the
+/// text as the rule met it) and a short stretch of that line before and after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    pub line: usize,
+    pub before: String,
+    pub after: String,
+}
+
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct RuleHits {
     /// Edits made (or, for `report` rules, matches found).
     pub changes: u64,
     pub chars_removed: u64,
     pub chars_added: u64,
-    pub examples: Vec<(String, String)>,
+    pub examples: Vec<Snippet>,
     /// For rules that first judge the document (placeholders): it was judged to apply.
     pub judged: bool,
     /// 1-based line numbers of the first edits, kept when `track_lines` is set
@@ -47,7 +56,11 @@ impl RuleHits {
             let right = head_chars(&text[end..line_end], CONTEXT_CHARS);
             let before = format!("{left}{}{right}", &text[start..end]);
             let after = format!("{left}{replacement}{right}");
-            self.examples.push((shorten(&before), shorten(&after)));
+            self.examples.push(Snippet {
+                line: memchr::memchr_iter(b'\n', &text.as_bytes()[..line_start]).count() + 1,
+                before: shorten(&before),
+                after: shorten(&after),
+            });
         }
     }
 }
@@ -170,10 +183,11 @@ mod tests {
         assert_eq!(h.chars_removed, 13);
         assert_eq!(
             h.examples[0],
-            (
-                "每日上##paidbegin##门入户服务".to_owned(),
-                "每日上门入户服务".to_owned()
-            )
+            Snippet {
+                line: 2,
+                before: "每日上##paidbegin##门入户服务".to_owned(),
+                after: "每日上门入户服务".to_owned()
+            }
         );
     }
 }

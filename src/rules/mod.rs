@@ -272,12 +272,15 @@ impl Rule {
                         .into_iter()
                         .take(hits::MAX_LINES.saturating_sub(hits.lines.len())),
                 );
-                for (before, _) in probe
+                for snippet in probe
                     .examples
                     .into_iter()
                     .take(hits::MAX_EXAMPLES.saturating_sub(hits.examples.len()))
                 {
-                    hits.examples.push((before.clone(), before));
+                    hits.examples.push(hits::Snippet {
+                        after: snippet.before.clone(),
+                        ..snippet
+                    });
                 }
                 None
             }
