@@ -337,6 +337,7 @@ fn clean_output(a: &CleanArgs) -> anyhow::Result<Output> {
 
 fn clean(a: CleanArgs) -> anyhow::Result<Status> {
     let cfg = Config::resolve(&a.common)?;
+    report_to_stdout_alone(&cfg, false)?;
     let mut set = cfg.rule_set()?;
     thread_pool(cfg.jobs)?;
     let started = Instant::now();

@@ -304,3 +304,27 @@ fn files_not_in_utf8_are_named_first_few_then_counted() {
         .collect();
     assert_eq!(listed.len(), 7);
 }
+
+#[test]
+fn the_page_and_the_json_do_not_share_stdout() {
+    let t = tempfile::tempdir().unwrap();
+    let input = t.path().join("in");
+    corpus(&input);
+    docclean()
+        .args(["clean", "--report", "-", "--report-html", "-", "--out"])
+        .arg(t.path().join("out"))
+        .arg(&input)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("would both write to stdout"));
+    assert!(!t.path().join("out").exists(), "nothing cleaned");
+    // the page of a report read on stdin goes to stdout
+    let (_, page) = run(t.path(), &input, "1");
+    let out = docclean()
+        .args(["report", "html", "-"])
+        .pipe_stdin(t.path().join("r1.json"))
+        .unwrap()
+        .assert()
+        .code(0);
+    assert_eq!(String::from_utf8_lossy(&out.get_output().stdout), page);
+}
