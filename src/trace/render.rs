@@ -126,13 +126,28 @@ pub fn why(r: &TraceRecord) -> String {
         parts.push(s);
     }
     if !e.codecs.is_empty() {
-        parts.push(format!(
+        let mut s = format!(
             "text mis-decoded as {}, decoded again",
             e.codecs.join(" then ")
-        ));
+        );
+        if let Some(gain) = e.gain {
+            let _ = write!(s, " (plausibility {gain:+})");
+        }
+        parts.push(s);
     }
     if e.judged == Some(true) {
-        parts.push("the document was judged censored".into());
+        let mut s = "the document was judged censored".to_owned();
+        if !e.phrases.is_empty() {
+            let _ = write!(s, " by {}", e.phrases.join(", "));
+        }
+        parts.push(s);
+    }
+    if let Some(m) = &e.matched {
+        let zone = e.zone.as_deref().unwrap_or("any");
+        parts.push(match &e.family {
+            Some(f) => format!("{f} line: matched {m:?} (zone {zone})"),
+            None => format!("matched {m:?} (zone {zone})"),
+        });
     }
     parts.join("; ")
 }
