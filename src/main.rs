@@ -14,10 +14,10 @@ use docclean::config::Config;
 use docclean::discover::{discover, shard, WalkOptions, WorkItem};
 use docclean::inplace::Backup;
 use docclean::learn::{self, LearnOptions, LearnedLine};
+use docclean::progress::Bar;
 use docclean::report::{ErrorEntry, Report, Skipped, Tally, Timings};
 use docclean::rules::{self, RuleSet, RuleSource};
 use docclean::run::{self, Output, RunOptions};
-use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -186,22 +186,24 @@ pub(crate) fn check_inputs(
         return Ok(run::run_stdin(set, opts)?);
     }
     let (items, pre, _) = work_items(cfg, inputs, WalkOptions::default())?;
-    let pb = progress(cfg, items.len());
-    let t = run::run_items(set, &items, opts, &|| pb.inc(1));
-    pb.finish_and_clear();
+    let pb = progress(cfg, &items, "checking", 1);
+    let t = run::run_items(set, &items, opts, &|| pb.file_done());
+    pb.finish();
     Ok(pre.merge(t))
 }
 
-pub(crate) fn progress(cfg: &Config, len: usize) -> ProgressBar {
-    if cfg.quiet || !std::io::stderr().is_terminal() || len < 2 {
-        return ProgressBar::hidden();
-    }
-    let pb = ProgressBar::new(len as u64);
-    pb.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed_precise} eta {eta}")
-            .unwrap(),
-    );
-    pb
+/// The progress bar of `passes` over `items` (only on a terminal, and not
+/// for a small input).
+pub(crate) fn progress(cfg: &Config, items: &[WorkItem], label: &str, passes: u64) -> Bar {
+    let show = !cfg.quiet && std::io::stderr().is_terminal();
+    let size = |i: &WorkItem| std::fs::metadata(&i.path).map_or(0, |m| m.len());
+    let total = if show {
+        items.iter().map(size).sum()
+    } else {
+        0
+    };
+    let show = show && (items.len() > 1 || total > 16 << 20);
+    Bar::new(label, total * passes, items.len() as u64, show)
 }
 
 /// What a run says at its end on stderr, besides errors and warnings.
@@ -415,7 +417,9 @@ fn clean(a: CleanArgs) -> anyhow::Result<Status> {
             min_documents: a.learn_min_documents,
             ..LearnOptions::default()
         };
+        let pb = progress(&cfg, &items, "learning boilerplate", 2);
         let (lines, docs) = learn_rules(&set, &items, &learn_opts, &opts);
+        pb.finish();
         if !cfg.quiet {
             eprint!(
                 "learned {} line(s) from {docs} documents\n{}",
@@ -435,12 +439,12 @@ fn clean(a: CleanArgs) -> anyhow::Result<Status> {
         learned = lines;
     }
     TOTAL.store(items.len(), Ordering::SeqCst);
-    let pb = progress(&cfg, items.len());
+    let pb = progress(&cfg, &items, "cleaning", 1);
     let tally = run::run_items(&set, &items, &opts, &|| {
         DONE.fetch_add(1, Ordering::SeqCst);
-        pb.inc(1)
+        pb.file_done()
     });
-    pb.finish_and_clear();
+    pb.finish();
     if let Some((_, file)) = &trace {
         explain::TraceFile::finish(file)?;
     }

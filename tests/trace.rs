@@ -390,7 +390,10 @@ fn every_rule_family_carries_its_evidence() {
     let dang = record(&recs, "censor.dang", RecordKind::Edit);
     assert_eq!(dang.evidence.judged, Some(true));
     assert!(
-        dang.evidence.phrases.iter().any(|p| p.contains("D的二十大")),
+        dang.evidence
+            .phrases
+            .iter()
+            .any(|p| p.contains("D的二十大")),
         "{:?}",
         dang.evidence.phrases
     );
@@ -399,7 +402,10 @@ fn every_rule_family_carries_its_evidence() {
     assert_eq!(m.evidence.codecs, ["GBK"]);
     assert!(m.evidence.gain.unwrap() > 0.0, "{:?}", m.evidence);
     let paywall = record(&recs, "paywall.notice", RecordKind::Edit);
-    assert_eq!(paywall.evidence.matched.as_deref(), Some("（以下为付费内容）"));
+    assert_eq!(
+        paywall.evidence.matched.as_deref(),
+        Some("（以下为付费内容）")
+    );
     let page = record(&recs, "site.pagination", RecordKind::Edit);
     assert_eq!(page.evidence.family.as_deref(), Some("pagination"));
     assert!(page.evidence.zone.is_some() && page.evidence.matched.is_some());

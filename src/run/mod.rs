@@ -179,7 +179,7 @@ fn process_item(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Tally {
         return t;
     }
     let bytes = match std::fs::read(&item.path) {
-        Ok(b) => b,
+        Ok(b) => crate::progress::counted(b),
         Err(e) => return error_tally(set.rules.len(), &display, format!("cannot read: {e}")),
     };
     let mut tally = Tally::new(set.rules.len());
@@ -266,7 +266,7 @@ pub fn documents_of(item: &WorkItem, opts: &RunOptions, f: &mut dyn FnMut(&str))
                 f(&text);
             }
         }
-    } else if let Ok(bytes) = std::fs::read(&item.path) {
+    } else if let Ok(bytes) = std::fs::read(&item.path).map(crate::progress::counted) {
         if let Ok(d) = decode(&bytes, opts.encoding) {
             f(&d.text);
         }
