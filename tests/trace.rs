@@ -383,7 +383,7 @@ fn every_rule_family_carries_its_evidence() {
     fs::create_dir(&dir).unwrap();
     let (garbled, _, _) = encoding_rs::GBK.decode("学习党的知识\n".as_bytes());
     let doc = format!(
-        "正文第一段。\n（以下为付费内容）\n第2页 / 共12页\n深入学习D的二十大精神，坚持D的领导\n文字&amp;符号\u{200B}零宽\n{garbled}"
+        "正文第一段。\n（以下为付费内容）\n第2页 / 共12页\n深入学习D的二十大精神，坚持D的领导\n文字&amp;符号\u{200B}零宽\n##paidend##\n尾巴  \n{garbled}"
     );
     fs::write(dir.join("a.jsonl"), jsonl_line(&doc)).unwrap();
     let recs = clean_traced(&dir, &t.path().join("out"), &t.path().join("t.jsonl"), "2");
@@ -413,6 +413,10 @@ fn every_rule_family_carries_its_evidence() {
     assert_eq!(amp.evidence.changes, ["amp; → ∅"]);
     let zw = record(&recs, "invisible.zero-width", RecordKind::Edit);
     assert_eq!(zw.evidence.changes, ["\\u{200b} → ∅"]);
+    let marker = record(&recs, "paywall.cms-marker", RecordKind::Edit);
+    assert_eq!(marker.evidence.matched.as_deref(), Some("##paidend##"));
+    let trailing = record(&recs, "whitespace.trailing", RecordKind::Edit);
+    assert_eq!(trailing.evidence.changes, ["␠␠ → ∅"]);
 }
 
 #[test]

@@ -126,16 +126,17 @@ fn family(rule: &Rule) -> Evidence {
 }
 
 /// The changes an edit made within a line that it kept, each `before →
-/// after` as it reads (an empty side as `∅`).
+/// after` as it reads (an empty side as `∅`, a space as `␠`).
 fn changes(before: &str, after: &str) -> Evidence {
     if after.is_empty() {
         return Evidence::default();
     }
+    // spaces as `␠`, so that a run of them reads as something
     let side = |s: &str| {
         if s.is_empty() {
             "∅".to_owned()
         } else {
-            render::visible(s)
+            render::visible(s).replace(' ', "␠")
         }
     };
     Evidence {

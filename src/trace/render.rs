@@ -143,11 +143,14 @@ pub fn why(r: &TraceRecord) -> String {
         parts.push(s);
     }
     if let Some(m) = &e.matched {
-        let zone = e.zone.as_deref().unwrap_or("any");
-        parts.push(match &e.family {
-            Some(f) => format!("{f} line: matched {m:?} (zone {zone})"),
-            None => format!("matched {m:?} (zone {zone})"),
-        });
+        let mut s = match &e.family {
+            Some(f) => format!("{f} line: matched {m:?}"),
+            None => format!("matched {m:?}"),
+        };
+        if let Some(zone) = &e.zone {
+            let _ = write!(s, " (zone {zone})");
+        }
+        parts.push(s);
     }
     parts.join("; ")
 }
