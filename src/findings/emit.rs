@@ -362,6 +362,18 @@ fn uri(path: &str) -> String {
     out
 }
 
+/// A `~` line of a diff with its `[-removed-]{+inserted+}` marks coloured.
+fn colour_marks(line: &str) -> String {
+    static MARKS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = MARKS.get_or_init(|| regex::Regex::new(r"\[-(.*?)-\]|\{\+(.*?)\+\}").unwrap());
+    re.replace_all(line, |c: &regex::Captures| match (c.get(1), c.get(2)) {
+        (Some(gone), _) => format!("\x1b[9;31m{}{RESET}", gone.as_str()),
+        (_, Some(came)) => format!("{GREEN}{}{RESET}", came.as_str()),
+        _ => String::new(),
+    })
+    .into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,16 +390,4 @@ mod tests {
         assert_eq!(uri("党.txt"), "%E5%85%9A.txt");
         assert_eq!(uri("/srv/a.txt"), "file:///srv/a.txt");
     }
-}
-
-/// A `~` line of a diff with its `[-removed-]{+inserted+}` marks coloured.
-fn colour_marks(line: &str) -> String {
-    static MARKS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = MARKS.get_or_init(|| regex::Regex::new(r"\[-(.*?)-\]|\{\+(.*?)\+\}").unwrap());
-    re.replace_all(line, |c: &regex::Captures| match (c.get(1), c.get(2)) {
-        (Some(gone), _) => format!("\x1b[9;31m{}{RESET}", gone.as_str()),
-        (_, Some(came)) => format!("{GREEN}{}{RESET}", came.as_str()),
-        _ => String::new(),
-    })
-    .into_owned()
 }
