@@ -186,15 +186,22 @@ pub(crate) fn check_inputs(
         return Ok(run::run_stdin(set, opts)?);
     }
     let (items, pre, _) = work_items(cfg, inputs, WalkOptions::default())?;
-    let pb = progress(cfg, &items, "checking", 1);
+    let pb = progress(cfg, &items, "checking", 1, true);
     let t = run::run_items(set, &items, opts, &|| pb.file_done());
     pb.finish();
     Ok(pre.merge(t))
 }
 
 /// The progress bar of `passes` over `items` (only on a terminal, and not
-/// for a small input).
-pub(crate) fn progress(cfg: &Config, items: &[WorkItem], label: &str, passes: u64) -> Bar {
+/// for a small input); files done are shown where `per_file` (the caller
+/// ticks each).
+pub(crate) fn progress(
+    cfg: &Config,
+    items: &[WorkItem],
+    label: &str,
+    passes: u64,
+    per_file: bool,
+) -> Bar {
     let show = !cfg.quiet && std::io::stderr().is_terminal();
     let size = |i: &WorkItem| std::fs::metadata(&i.path).map_or(0, |m| m.len());
     let total = if show {
@@ -203,7 +210,8 @@ pub(crate) fn progress(cfg: &Config, items: &[WorkItem], label: &str, passes: u6
         0
     };
     let show = show && (items.len() > 1 || total > 16 << 20);
-    Bar::new(label, total * passes, items.len() as u64, show)
+    let files = if per_file { items.len() as u64 } else { 0 };
+    Bar::new(label, total * passes, files, show)
 }
 
 /// What a run says at its end on stderr, besides errors and warnings.
@@ -417,7 +425,7 @@ fn clean(a: CleanArgs) -> anyhow::Result<Status> {
             min_documents: a.learn_min_documents,
             ..LearnOptions::default()
         };
-        let pb = progress(&cfg, &items, "learning boilerplate", 2);
+        let pb = progress(&cfg, &items, "learning boilerplate", 2, false);
         let (lines, docs) = learn_rules(&set, &items, &learn_opts, &opts);
         pb.finish();
         if !cfg.quiet {
@@ -439,7 +447,7 @@ fn clean(a: CleanArgs) -> anyhow::Result<Status> {
         learned = lines;
     }
     TOTAL.store(items.len(), Ordering::SeqCst);
-    let pb = progress(&cfg, &items, "cleaning", 1);
+    let pb = progress(&cfg, &items, "cleaning", 1, true);
     let tally = run::run_items(&set, &items, &opts, &|| {
         DONE.fetch_add(1, Ordering::SeqCst);
         pb.file_done()
