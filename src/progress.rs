@@ -105,9 +105,9 @@ impl Bar {
             let (start, base) = (Instant::now(), BYTES_READ.load(Ordering::Relaxed));
             while !st.load(Ordering::Relaxed) {
                 let done = BYTES_READ.load(Ordering::Relaxed) - base;
-                p.set_position(done.min(total));
                 let files = (f.load(Ordering::Relaxed), files);
                 p.set_message(message(&label, done, total, start.elapsed(), files));
+                p.set_position(done.min(total));
                 std::thread::sleep(Duration::from_millis(150));
             }
         });
