@@ -211,7 +211,11 @@ pub(crate) fn progress(
     };
     let show = show && (items.len() > 1 || total > 16 << 20);
     let files = if per_file { items.len() as u64 } else { 0 };
-    Bar::new(label, total * passes, files, show)
+    // a compressed shard is counted as it decompresses: its total is not known
+    use docclean::shard::{compression_of, Compression};
+    let compressed = |i: &WorkItem| compression_of(&i.path) != Compression::None;
+    let total = (!items.iter().any(compressed)).then_some(total * passes);
+    Bar::new(label, total, files, show)
 }
 
 /// What a run says at its end on stderr, besides errors and warnings.

@@ -1,10 +1,11 @@
 //! Progress on a terminal, in bytes: what has been read of the inputs'
 //! total, the rate and the time left. Bytes are counted where input is read
-//! (a whole file once read, a shard each time its reader fills), so a single
-//! big shard moves too; the count is one atomic add per read.
+//! (a whole file once read, a shard batch by batch), so a single big shard
+//! moves too; the count is one atomic add per file or batch. A compressed
+//! shard counts its decompressed bytes, whose total is not known ahead: with
+//! one among the inputs the bar tells what was read and the rate alone.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::Read;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -23,16 +24,14 @@ pub fn counted(bytes: Vec<u8>) -> Vec<u8> {
     bytes
 }
 
-/// A reader whose reads count as input read (under a decompressor: the
-/// bytes on disk, as the total counts them).
-pub struct Counted<R>(pub R);
-
-impl<R: Read> Read for Counted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.0.read(buf)?;
-        add_read(n);
-        Ok(n)
-    }
+/// The lines of a shard (decompressed, without their newlines), each
+/// counted as read with its newline.
+pub fn shard_lines(path: &std::path::Path) -> std::io::Result<impl Iterator<Item = Vec<u8>>> {
+    use std::io::BufRead;
+    let lines = crate::shard::open_shard(path)?.split(b'\n');
+    Ok(lines
+        .map_while(Result::ok)
+        .inspect(|l| add_read(l.len() + 1)))
 }
 
 const MB: f64 = 1_000_000.0;
@@ -47,24 +46,36 @@ fn clock(d: Duration) -> String {
 }
 
 /// What the bar says after `elapsed`, with `done` of `total` bytes read
-/// and `files` (done, of) finished: `cleaning 12.5/100.0 MB 25.0 MB/s eta 0:03 1/4 files`.
-pub fn message(label: &str, done: u64, total: u64, elapsed: Duration, files: (u64, u64)) -> String {
-    let done = done.min(total);
+/// (when the total is known) and `files` (done, of) finished:
+/// `cleaning 12.5/100.0 MB 25.0 MB/s eta 0:03 1/4 files`.
+pub fn message(
+    label: &str,
+    done: u64,
+    total: Option<u64>,
+    elapsed: Duration,
+    files: (u64, u64),
+) -> String {
     let secs = elapsed.as_secs_f64();
-    let rate = if secs > 0.0 { done as f64 / secs } else { 0.0 };
-    let eta = if done >= total {
-        clock(Duration::ZERO)
-    } else if rate > 0.0 {
-        clock(Duration::from_secs_f64((total - done) as f64 / rate))
-    } else {
-        "-:--".to_owned()
+    let rate = |done: u64| if secs > 0.0 { done as f64 / secs } else { 0.0 };
+    let mut s = match total {
+        Some(total) => {
+            let done = done.min(total);
+            let eta = if done >= total {
+                clock(Duration::ZERO)
+            } else if rate(done) > 0.0 {
+                clock(Duration::from_secs_f64((total - done) as f64 / rate(done)))
+            } else {
+                "-:--".to_owned()
+            };
+            let (d, t, r) = (done as f64 / MB, total as f64 / MB, rate(done) / MB);
+            format!("{label} {d:.1}/{t:.1} MB {r:.1} MB/s eta {eta}")
+        }
+        None => format!(
+            "{label} {:.1} MB {:.1} MB/s",
+            done as f64 / MB,
+            rate(done) / MB
+        ),
     };
-    let mut s = format!(
-        "{label} {:.1}/{:.1} MB {:.1} MB/s eta {eta}",
-        done as f64 / MB,
-        total as f64 / MB,
-        rate / MB
-    );
     if files.1 > 1 {
         s.push_str(&format!(" {}/{} files", files.0, files.1));
     }
@@ -72,8 +83,8 @@ pub fn message(label: &str, done: u64, total: u64, elapsed: Duration, files: (u6
 }
 
 /// A bar over `total` bytes (several passes over the inputs count each
-/// time), redrawn a few times a second from the count of bytes read; hidden
-/// unless asked to show.
+/// time; a spinner where the total is not known), redrawn a few times a
+/// second from the count of bytes read; hidden unless asked to show.
 pub struct Bar {
     pb: ProgressBar,
     files_done: Arc<AtomicU64>,
@@ -82,7 +93,7 @@ pub struct Bar {
 }
 
 impl Bar {
-    pub fn new(label: &str, total: u64, files: u64, show: bool) -> Bar {
+    pub fn new(label: &str, total: Option<u64>, files: u64, show: bool) -> Bar {
         let files_done = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(AtomicBool::new(false));
         if !show {
@@ -93,8 +104,13 @@ impl Bar {
                 ticker: None,
             };
         }
-        let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-        pb.set_style(ProgressStyle::with_template("{bar:30} {msg}").expect("a valid template"));
+        let pb = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr());
+        let template = if total.is_some() {
+            "{bar:30} {msg}"
+        } else {
+            "{spinner} {msg}"
+        };
+        pb.set_style(ProgressStyle::with_template(template).expect("a valid template"));
         let (p, f, st, label) = (
             pb.clone(),
             files_done.clone(),
@@ -107,7 +123,7 @@ impl Bar {
                 let done = BYTES_READ.load(Ordering::Relaxed) - base;
                 let files = (f.load(Ordering::Relaxed), files);
                 p.set_message(message(&label, done, total, start.elapsed(), files));
-                p.set_position(done.min(total));
+                p.set_position(total.map_or(done, |t| done.min(t)));
                 std::thread::sleep(Duration::from_millis(150));
             }
         });
@@ -138,12 +154,16 @@ impl Bar {
 mod tests {
     use super::*;
 
+    fn mb(n: u64) -> u64 {
+        n * 1_000_000
+    }
+
     #[test]
     fn the_message_tells_megabytes_rate_and_time_left() {
         let s = message(
             "cleaning",
-            25_000_000,
-            100_000_000,
+            mb(25),
+            Some(mb(100)),
             Duration::from_secs(2),
             (1, 4),
         );
@@ -152,17 +172,23 @@ mod tests {
 
     #[test]
     fn one_file_no_rate_and_long_runs() {
-        let s = message("learning boilerplate", 0, 5_000_000, Duration::ZERO, (0, 1));
+        let s = message(
+            "learning boilerplate",
+            0,
+            Some(mb(5)),
+            Duration::ZERO,
+            (0, 0),
+        );
         assert_eq!(s, "learning boilerplate 0.0/5.0 MB 0.0 MB/s eta -:--");
         let s = message(
             "cleaning",
-            1_000_000,
-            4_601_000_000,
+            mb(1),
+            Some(mb(4601)),
             Duration::from_secs(1),
             (0, 1),
         );
         assert!(s.ends_with("eta 1:16:40"), "{s}");
-        let done = message("cleaning", 7, 5, Duration::from_secs(1), (2, 2));
+        let done = message("cleaning", 7, Some(5), Duration::from_secs(1), (2, 2));
         assert!(
             done.contains("0.0/0.0 MB") && done.contains("eta 0:00"),
             "{done}"
@@ -170,10 +196,15 @@ mod tests {
     }
 
     #[test]
-    fn counted_reads_add_up() {
+    fn without_a_total_there_is_no_time_left() {
+        let s = message("cleaning", mb(30), None, Duration::from_secs(3), (1, 2));
+        assert_eq!(s, "cleaning 30.0 MB 10.0 MB/s 1/2 files");
+    }
+
+    #[test]
+    fn counted_files_add_up() {
         let before = BYTES_READ.load(Ordering::Relaxed);
-        let mut r = Counted(&b"0123456789"[..]);
-        std::io::copy(&mut r, &mut std::io::sink()).unwrap();
+        assert_eq!(counted(vec![0; 10]).len(), 10);
         assert!(BYTES_READ.load(Ordering::Relaxed) - before >= 10);
     }
 }

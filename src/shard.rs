@@ -40,7 +40,7 @@ pub fn is_jsonl(path: &Path) -> bool {
 
 /// A buffered reader over a (possibly compressed) shard.
 pub fn open_shard(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
-    let f = crate::progress::Counted(std::fs::File::open(path)?);
+    let f = std::fs::File::open(path)?;
     Ok(match compression_of(path) {
         Compression::None => Box::new(BufReader::with_capacity(1 << 20, f)),
         Compression::Gzip => Box::new(BufReader::with_capacity(

@@ -20,11 +20,11 @@ use crate::inplace::Backup;
 use crate::jsonl::field::line_text;
 use crate::report::{ErrorEntry, Tally, Warning};
 use crate::rules::RuleSet;
-use crate::shard::{is_jsonl, open_shard};
+use crate::shard::is_jsonl;
 use crate::trace::TraceRecord;
 use rayon::prelude::*;
 use shard_file::process_jsonl_file;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::path::PathBuf;
 use whole::clean_whole;
 
@@ -254,10 +254,10 @@ pub fn run_stdin(set: &RuleSet, opts: &RunOptions) -> std::io::Result<Tally> {
 /// here, since the cleaning pass reports them.
 pub fn documents_of(item: &WorkItem, opts: &RunOptions, f: &mut dyn FnMut(&str)) {
     if opts.force_jsonl || is_jsonl(&item.path) {
-        let Ok(reader) = open_shard(&item.path) else {
+        let Ok(lines) = crate::progress::shard_lines(&item.path) else {
             return;
         };
-        for line in reader.split(b'\n').map_while(Result::ok) {
+        for line in lines {
             let mut body = line.as_slice();
             while let [rest @ .., b'\r'] = body {
                 body = rest;
