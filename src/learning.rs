@@ -82,8 +82,15 @@ pub(crate) fn learn_cmd(a: LearnArgs) -> anyhow::Result<Status> {
         min_score: a.min_score,
     };
     let run_opts = run_options(&cfg, Output::Check { diff: false });
+    let passes = if a.save_counts.is_some() || !a.counts.is_empty() {
+        1
+    } else {
+        2
+    };
+    let pb = progress(&cfg, &items, "learning boilerplate", passes, false);
     if let Some(path) = &a.save_counts {
         let counts = count_pass(&set, &items, &opts, &run_opts);
+        pb.finish();
         let file = learn::CountsFile::new(&counts, &opts);
         docclean::atomic::write_user_file(path, serde_json::to_string(&file)?.as_bytes())
             .map_err(|e| anyhow::anyhow!(e))?;
@@ -112,6 +119,7 @@ pub(crate) fn learn_cmd(a: LearnArgs) -> anyhow::Result<Status> {
         learn::CountsFile::merge(files, &opts).map_err(|e| anyhow::anyhow!(e))?
     };
     let lines = text_pass(&set, &items, &counts, &opts, &run_opts);
+    pb.finish();
     let docs = counts.documents;
     let target = match &a.save_boilerplate {
         Some(out) if !a.dry_run => {

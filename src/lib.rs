@@ -20,6 +20,7 @@ mod jsonstr;
 pub mod learn;
 pub mod lock;
 pub mod pipeline;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod run;

@@ -15,10 +15,10 @@ use docclean::config::Config;
 use docclean::discover::{discover, shard, WalkOptions, WorkItem};
 use docclean::inplace::Backup;
 use docclean::learn::{self, LearnOptions, LearnedLine};
+use docclean::progress::Bar;
 use docclean::report::{ErrorEntry, Report, Skipped, Tally, Timings};
 use docclean::rules::{self, RuleSet, RuleSource};
 use docclean::run::{self, Output, RunOptions};
-use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -185,22 +185,36 @@ pub(crate) fn check_inputs(
         return Ok(run::run_stdin(set, opts)?);
     }
     let (items, pre, _) = work_items(cfg, inputs, WalkOptions::default())?;
-    let pb = progress(cfg, items.len());
-    let t = run::run_items(set, &items, opts, &|| pb.inc(1));
-    pb.finish_and_clear();
+    let pb = progress(cfg, &items, "checking", 1, true);
+    let t = run::run_items(set, &items, opts, &|| pb.file_done());
+    pb.finish();
     Ok(pre.merge(t))
 }
 
-pub(crate) fn progress(cfg: &Config, len: usize) -> ProgressBar {
-    if cfg.quiet || !std::io::stderr().is_terminal() || len < 2 {
-        return ProgressBar::hidden();
-    }
-    let pb = ProgressBar::new(len as u64);
-    pb.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed_precise} eta {eta}")
-            .unwrap(),
-    );
-    pb
+/// The progress bar of `passes` over `items` (only on a terminal, and not
+/// for a small input); files done are shown where `per_file` (the caller
+/// ticks each).
+pub(crate) fn progress(
+    cfg: &Config,
+    items: &[WorkItem],
+    label: &str,
+    passes: u64,
+    per_file: bool,
+) -> Bar {
+    let show = !cfg.quiet && std::io::stderr().is_terminal();
+    let size = |i: &WorkItem| std::fs::metadata(&i.path).map_or(0, |m| m.len());
+    let total = if show {
+        items.iter().map(size).sum()
+    } else {
+        0
+    };
+    let show = show && (items.len() > 1 || total > 16 << 20);
+    let files = if per_file { items.len() as u64 } else { 0 };
+    // a compressed shard is counted as it decompresses: its total is not known
+    use docclean::shard::{compression_of, Compression};
+    let compressed = |i: &WorkItem| compression_of(&i.path) != Compression::None;
+    let total = (!items.iter().any(compressed)).then_some(total * passes);
+    Bar::new(label, total, files, show)
 }
 
 /// What a run says at its end on stderr, besides errors and warnings.
@@ -390,7 +404,9 @@ fn clean(a: CleanArgs) -> anyhow::Result<Status> {
             min_documents: a.learn_min_documents,
             ..LearnOptions::default()
         };
+        let pb = progress(&cfg, &items, "learning boilerplate", 2, false);
         let (lines, docs) = learn_rules(&set, &items, &learn_opts, &opts);
+        pb.finish();
         if !cfg.quiet {
             eprint!(
                 "learned {} line(s) from {docs} documents\n{}",
@@ -410,12 +426,12 @@ fn clean(a: CleanArgs) -> anyhow::Result<Status> {
         learned = lines;
     }
     TOTAL.store(items.len(), Ordering::SeqCst);
-    let pb = progress(&cfg, items.len());
+    let pb = progress(&cfg, &items, "cleaning", 1, true);
     let tally = run::run_items(&set, &items, &opts, &|| {
         DONE.fetch_add(1, Ordering::SeqCst);
-        pb.inc(1)
+        pb.file_done()
     });
-    pb.finish_and_clear();
+    pb.finish();
     if let Some((_, file)) = &trace {
         explain::TraceFile::finish(file)?;
     }

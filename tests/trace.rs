@@ -363,3 +363,98 @@ fn skipped_and_emptied_documents_are_named_on_the_terminal() {
     assert!(!err.contains("d6.txt"), "{err}");
     assert!(err.contains("… and 2 more emptied"), "{err}");
 }
+
+/// A JSON line holding `text`.
+fn jsonl_line(text: &str) -> String {
+    format!("{}\n", serde_json::json!({ "text": text }))
+}
+
+/// The record of `rule` (of `kind`), which must exist.
+fn record<'r>(recs: &'r [TraceRecord], rule: &str, kind: RecordKind) -> &'r TraceRecord {
+    recs.iter()
+        .find(|r| r.rule == rule && r.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind:?} record of {rule}"))
+}
+
+#[test]
+fn every_rule_family_carries_its_evidence() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("in");
+    fs::create_dir(&dir).unwrap();
+    let (garbled, _, _) = encoding_rs::GBK.decode("学习党的知识\n".as_bytes());
+    let doc = format!(
+        "正文第一段。\n（以下为付费内容）\n第2页 / 共12页\n深入学习D的二十大精神，坚持D的领导\n文字&amp;符号\u{200B}零宽\n##paidend##\n尾巴  \n{garbled}"
+    );
+    fs::write(dir.join("a.jsonl"), jsonl_line(&doc)).unwrap();
+    let recs = clean_traced(&dir, &t.path().join("out"), &t.path().join("t.jsonl"), "2");
+    let dang = record(&recs, "censor.dang", RecordKind::Edit);
+    assert_eq!(dang.evidence.judged, Some(true));
+    assert!(
+        dang.evidence
+            .phrases
+            .iter()
+            .any(|p| p.contains("D的二十大")),
+        "{:?}",
+        dang.evidence.phrases
+    );
+    assert!(dang.evidence.changes.iter().all(|c| c == "D → 党"));
+    let m = record(&recs, "encoding.mojibake", RecordKind::Edit);
+    assert_eq!(m.evidence.codecs, ["GBK"]);
+    assert!(m.evidence.gain.unwrap() > 0.0, "{:?}", m.evidence);
+    let paywall = record(&recs, "paywall.notice", RecordKind::Edit);
+    assert_eq!(
+        paywall.evidence.matched.as_deref(),
+        Some("（以下为付费内容）")
+    );
+    let page = record(&recs, "site.pagination", RecordKind::Edit);
+    assert_eq!(page.evidence.family.as_deref(), Some("pagination"));
+    assert!(page.evidence.zone.is_some() && page.evidence.matched.is_some());
+    let amp = record(&recs, "escape.html-entities", RecordKind::Edit);
+    assert_eq!(amp.evidence.changes, ["amp; → ∅"]);
+    let zw = record(&recs, "invisible.zero-width", RecordKind::Edit);
+    assert_eq!(zw.evidence.changes, ["\\u{200b} → ∅"]);
+    let marker = record(&recs, "paywall.cms-marker", RecordKind::Edit);
+    assert_eq!(marker.evidence.matched.as_deref(), Some("##paidend##"));
+    let trailing = record(&recs, "whitespace.trailing", RecordKind::Edit);
+    assert_eq!(trailing.evidence.changes, ["␠␠ → ∅"]);
+}
+
+#[test]
+fn deliberate_non_edits_have_kept_records_whatever_jobs() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("in");
+    fs::create_dir(&dir).unwrap();
+    let docs = [
+        // censored: its look-alikes stay, and say so
+        "深入学习D的二十大精神，坚持D的领导。他家买了3D打印机，住在槐花园D区。",
+        // not censored: a lone D judged a real letter
+        "他说D的东西很好。",
+        "这是一个AAA级景区。",
+        // a code-page candidate turned down by a named check
+        "Price list \u{c5}\u{2014} total",
+        "干净的正文。",
+    ];
+    let shard: String = docs.iter().map(|d| jsonl_line(d)).collect();
+    fs::write(dir.join("s.jsonl"), shard).unwrap();
+    let one = t.path().join("t1.jsonl");
+    let two = t.path().join("t2.jsonl");
+    let recs = clean_traced(&dir, &t.path().join("o1"), &one, "1");
+    clean_traced(&dir, &t.path().join("o2"), &two, "2");
+    assert_eq!(fs::read(&one).unwrap(), fs::read(&two).unwrap());
+    let kept = |line: u64, rule: &str, says: &str| {
+        recs.iter().any(|r| {
+            r.kind == RecordKind::Kept
+                && r.jsonl_line == Some(line)
+                && r.rule == rule
+                && r.reason.as_deref().unwrap().contains(says)
+        })
+    };
+    assert!(kept(1, "censor.dang", "\"3D\""), "{recs:#?}");
+    assert!(kept(1, "censor.dang", "\"D区\""));
+    assert!(kept(2, "censor.dang", "judged real letters"));
+    assert!(kept(3, "censor.weixin", "\"AAA级\""));
+    assert!(kept(4, "encoding.mojibake", "lone Latin Extended letter"));
+    assert!(!recs.iter().any(|r| r.jsonl_line == Some(5)));
+    // the restored document's own tokens are edits, not kept
+    assert!(!kept(1, "censor.dang", "judged real letters"));
+}

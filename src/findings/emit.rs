@@ -226,6 +226,10 @@ impl Emitter {
                 Some(b'+') if !line.starts_with("+++") => GREEN,
                 Some(b'-') if !line.starts_with("---") => "\x1b[31m",
                 Some(b'@') => CYAN,
+                Some(b'~') => {
+                    w.write_all(colour_marks(line).as_bytes())?;
+                    continue;
+                }
                 _ => "",
             };
             if code.is_empty() {
@@ -356,6 +360,18 @@ fn uri(path: &str) -> String {
         }
     }
     out
+}
+
+/// A `~` line of a diff with its `[-removed-]{+inserted+}` marks coloured.
+fn colour_marks(line: &str) -> String {
+    static MARKS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = MARKS.get_or_init(|| regex::Regex::new(r"\[-(.*?)-\]|\{\+(.*?)\+\}").unwrap());
+    re.replace_all(line, |c: &regex::Captures| match (c.get(1), c.get(2)) {
+        (Some(gone), _) => format!("\x1b[9;31m{}{RESET}", gone.as_str()),
+        (_, Some(came)) => format!("{GREEN}{}{RESET}", came.as_str()),
+        _ => String::new(),
+    })
+    .into_owned()
 }
 
 #[cfg(test)]

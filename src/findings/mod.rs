@@ -3,6 +3,7 @@
 //! by tracing the pipeline over the document ([`locate`]); the output
 //! formats that print them are in [`emit`].
 
+pub mod diff;
 pub mod emit;
 pub(crate) mod locate;
 

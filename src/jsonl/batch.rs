@@ -46,7 +46,9 @@ impl<'r> BatchReader<'r> {
             // to its source without copying through its own buffer.
             let want = self.batch_bytes.saturating_sub(buf.len()).max(MIN_READ);
             let before = buf.len();
-            if (&mut *self.reader).take(want as u64).read_to_end(buf)? == 0 {
+            let n = (&mut *self.reader).take(want as u64).read_to_end(buf)?;
+            crate::progress::add_read(n);
+            if n == 0 {
                 self.eof = true;
                 break;
             }

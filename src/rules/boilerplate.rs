@@ -77,4 +77,12 @@ impl RuleKind for Boilerplate {
         });
         remove_lines(text, &spans, &drop, hits)
     }
+
+    fn evidence(&self, line: &str) -> super::Evidence {
+        super::Evidence {
+            matched: Some(normalise_line(line)),
+            zone: Some(self.zone.name().to_owned()),
+            ..Default::default()
+        }
+    }
 }

@@ -13,6 +13,16 @@ pub enum Zone {
 }
 
 impl Zone {
+    /// The zone as a rule file writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Zone::Any => "any",
+            Zone::Head => "head",
+            Zone::Tail => "tail",
+            Zone::Edges => "edges",
+        }
+    }
+
     pub fn parse(spec: &RuleSpec, src: &RuleSource) -> Result<Zone, RuleError> {
         match &spec.zone {
             None => Ok(Zone::Any),

@@ -24,6 +24,15 @@ impl Marker {
 }
 
 impl RuleKind for Marker {
+    /// The marker a line left blank by its removal held (a line edited
+    /// within itself tells its changes instead).
+    fn evidence(&self, line: &str) -> super::Evidence {
+        super::Evidence {
+            matched: self.ac.find(line).map(|m| line[m.range()].to_owned()),
+            ..Default::default()
+        }
+    }
+
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
         let first = self.ac.find(text)?;
         let mut out = String::with_capacity(text.len());

@@ -6,6 +6,7 @@
 pub mod advert;
 pub mod boilerplate;
 pub mod builtin;
+pub mod evidence;
 pub mod fold;
 pub mod hits;
 pub mod kinds;
@@ -22,6 +23,7 @@ pub mod spec;
 pub mod strip_line;
 pub mod suspects;
 
+pub use evidence::Evidence;
 pub use hits::RuleHits;
 pub use scope::{DocContext, Scope, Spans};
 
@@ -191,36 +193,20 @@ pub trait RuleKind: Send + Sync {
         Evidence::default()
     }
 
-    /// Something this rule deliberately left in `text` that a reader would
-    /// ask about (a censored-looking token judged a real letter): the byte
-    /// offset it stands at and why. Only asked when tracing.
-    fn kept(&self, _text: &str) -> Option<(usize, String)> {
-        None
+    /// What this rule can tell of one application to a whole document
+    /// (`text` as it saw it), shared by the records of every line it edited
+    /// there (the phrases that judged a document censored). Only asked when
+    /// tracing, once per application.
+    fn document_evidence(&self, _text: &str) -> Evidence {
+        Evidence::default()
     }
-}
 
-/// What a rule can say about one of its edits (see [`RuleKind::evidence`]).
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Evidence {
-    /// Advert lines: the line's score, and the score a line must reach.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub score: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<i32>,
-    /// Advert lines: the features that matched, each with its weight.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub features: Vec<String>,
-    /// Mojibake: the wrong decoders undone, in order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub codecs: Vec<String>,
-    /// Placeholders: the document was judged censored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub judged: Option<bool>,
-}
-
-impl Evidence {
-    pub fn is_empty(&self) -> bool {
-        *self == Evidence::default()
+    /// What this rule deliberately left in `text` that a reader would ask
+    /// about (a censored-looking token judged a real letter, a look-alike,
+    /// a mojibake candidate turned down): the byte offset each stands at and
+    /// why. Only asked when tracing.
+    fn kept(&self, _text: &str) -> Vec<(usize, String)> {
+        Vec::new()
     }
 }
 

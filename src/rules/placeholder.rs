@@ -221,7 +221,12 @@ impl Placeholder {
 
     /// Does a pattern match a window around the token that covers the token?
     fn covers(re: &Option<Regex>, text: &str, start: usize, end: usize) -> bool {
-        let Some(re) = re else { return false };
+        Self::cover(re, text, start, end).is_some()
+    }
+
+    /// The match of a pattern, in a window around the token, that covers the token.
+    fn cover<'t>(re: &Option<Regex>, text: &'t str, start: usize, end: usize) -> Option<&'t str> {
+        let re = re.as_ref()?;
         let lo = text[..start]
             .char_indices()
             .rev()
@@ -238,14 +243,12 @@ impl Placeholder {
         let (s, e) = (start - lo, end - lo);
         let mut at = 0;
         while at <= window.len() {
-            let Some(m) = re.find_at(window, at) else {
-                return false;
-            };
+            let m = re.find_at(window, at)?;
             if m.start() <= s && e <= m.end() {
-                return true;
+                return Some(m.as_str());
             }
             if m.start() > s {
-                return false;
+                return None;
             }
             // try later matches starting after this one's start
             at = window[m.start()..]
@@ -253,7 +256,96 @@ impl Placeholder {
                 .next()
                 .map_or(window.len() + 1, |c| m.start() + c.len_utf8());
         }
-        false
+        None
+    }
+}
+
+/// Kept records (and phrases) per document and rule, at most.
+const MAX_KEPT: usize = 10;
+
+impl Placeholder {
+    /// The context phrases around the document's restorable tokens that
+    /// judged it, strong ones first (for the trace).
+    fn phrases(&self, text: &str) -> Vec<String> {
+        let Some(j) = self.judge(text, &|_, _| true).filter(|j| j.censored) else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = Vec::new();
+        for (re, list) in [(&self.strong, "strong"), (&self.evidence, "evidence")] {
+            for &(s, e) in &j.restorable {
+                if let Some(m) = Self::cover(re, text, s, e) {
+                    let p = format!("{m} ({list})");
+                    if out.len() < MAX_KEPT && !out.contains(&p) {
+                        out.push(p);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// What the rule saw and left, for the trace: a document whose lone
+    /// tokens were judged real letters, and each token kept as a look-alike
+    /// or as part of a Latin word or number next to Chinese text (`3D打印`).
+    fn kept_tokens(&self, text: &str) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        if let Some(j) = self.judge(text, &|_, _| true).filter(|j| !j.censored) {
+            let (s, e) = j.restorable[0];
+            let why = if text.contains(&self.replacement) {
+                format!("the document also writes {:?} itself", self.replacement)
+            } else {
+                format!(
+                    "{} in an evidence context, {} needed, none in a strong one",
+                    j.evidence, self.min_evidence
+                )
+            };
+            let r = self.replacement.as_str();
+            let n = j.restorable.len();
+            let token = &text[s..e];
+            let reason = format!(
+                "{n} lone token(s) such as {token:?} judged real letters, not censored {r:?}: {why}"
+            );
+            out.push((s, reason));
+        }
+        for (s, e) in self.tokens.find_all(text) {
+            if out.len() >= MAX_KEPT {
+                break;
+            }
+            let token = &text[s..e];
+            let why = if !self.stands_alone(text, s, e) {
+                let touches_cjk = |c: Option<char>| {
+                    c.is_some_and(|c| !c.is_ascii() && !is_latin_wordish(c) && !c.is_whitespace())
+                };
+                if !(touches_cjk(text[..s].chars().next_back())
+                    || touches_cjk(text[e..].chars().next()))
+                {
+                    continue;
+                }
+                let word = Self::word_around(text, s, e);
+                format!("{token:?} stands in the Latin word or number {word:?}, not alone: kept")
+            } else if let Some(m) = Self::cover(&self.lookalikes, text, s, e) {
+                format!("{token:?} in {m:?} reads as a look-alike (a grade, block, option…): kept")
+            } else {
+                continue;
+            };
+            out.push((s, why));
+        }
+        out
+    }
+
+    /// The run of Latin letters and digits the token at `start..end` stands in.
+    fn word_around(text: &str, start: usize, end: usize) -> &str {
+        let lo = text[..start]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| is_latin_wordish(c))
+            .last()
+            .map_or(start, |(i, _)| i);
+        let hi = text[end..]
+            .char_indices()
+            .find(|&(_, c)| !is_latin_wordish(c))
+            .map_or(text.len(), |(i, _)| end + i);
+        &text[lo..hi]
     }
 }
 
@@ -289,25 +381,14 @@ impl RuleKind for Placeholder {
         }
     }
 
-    fn kept(&self, text: &str) -> Option<(usize, String)> {
-        let j = self.judge(text, &|_, _| true).filter(|j| !j.censored)?;
-        let (s, e) = j.restorable[0];
-        let why = if text.contains(&self.replacement) {
-            format!("the document also writes {:?} itself", self.replacement)
-        } else {
-            format!(
-                "{} in an evidence context, {} needed, none in a strong one",
-                j.evidence, self.min_evidence
-            )
-        };
-        Some((
-            s,
-            format!(
-                "{} lone token(s) such as {:?} judged real letters, not censored {:?}: {why}",
-                j.restorable.len(),
-                &text[s..e],
-                self.replacement
-            ),
-        ))
+    fn document_evidence(&self, text: &str) -> super::Evidence {
+        super::Evidence {
+            phrases: self.phrases(text),
+            ..Default::default()
+        }
+    }
+
+    fn kept(&self, text: &str) -> Vec<(usize, String)> {
+        self.kept_tokens(text)
     }
 }

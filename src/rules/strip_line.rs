@@ -67,4 +67,20 @@ impl RuleKind for StripLine {
         });
         remove_lines(text, &spans, &drop, hits)
     }
+
+    fn evidence(&self, line: &str) -> super::Evidence {
+        let line = line.trim_end_matches(['\n', '\r']);
+        let folded;
+        let seen = if self.fold {
+            folded = super::fold::fold_line(line);
+            &*folded
+        } else {
+            line
+        };
+        super::Evidence {
+            matched: self.re.find(seen).map(|m| m.as_str().to_owned()),
+            zone: Some(self.zone.name().to_owned()),
+            ..Default::default()
+        }
+    }
 }

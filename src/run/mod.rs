@@ -20,11 +20,11 @@ use crate::inplace::Backup;
 use crate::jsonl::field::line_text;
 use crate::report::{ErrorEntry, Tally, Warning};
 use crate::rules::RuleSet;
-use crate::shard::{is_jsonl, open_shard};
+use crate::shard::is_jsonl;
 use crate::trace::TraceRecord;
 use rayon::prelude::*;
 use shard_file::process_jsonl_file;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::path::PathBuf;
 use whole::clean_whole;
 
@@ -179,7 +179,7 @@ fn process_item(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Tally {
         return t;
     }
     let bytes = match std::fs::read(&item.path) {
-        Ok(b) => b,
+        Ok(b) => crate::progress::counted(b),
         Err(e) => return error_tally(set.rules.len(), &display, format!("cannot read: {e}")),
     };
     let mut tally = Tally::new(set.rules.len());
@@ -254,10 +254,10 @@ pub fn run_stdin(set: &RuleSet, opts: &RunOptions) -> std::io::Result<Tally> {
 /// here, since the cleaning pass reports them.
 pub fn documents_of(item: &WorkItem, opts: &RunOptions, f: &mut dyn FnMut(&str)) {
     if opts.force_jsonl || is_jsonl(&item.path) {
-        let Ok(reader) = open_shard(&item.path) else {
+        let Ok(lines) = crate::progress::shard_lines(&item.path) else {
             return;
         };
-        for line in reader.split(b'\n').map_while(Result::ok) {
+        for line in lines {
             let mut body = line.as_slice();
             while let [rest @ .., b'\r'] = body {
                 body = rest;
@@ -266,7 +266,7 @@ pub fn documents_of(item: &WorkItem, opts: &RunOptions, f: &mut dyn FnMut(&str))
                 f(&text);
             }
         }
-    } else if let Ok(bytes) = std::fs::read(&item.path) {
+    } else if let Ok(bytes) = std::fs::read(&item.path).map(crate::progress::counted) {
         if let Ok(d) = decode(&bytes, opts.encoding) {
             f(&d.text);
         }

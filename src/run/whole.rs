@@ -109,9 +109,5 @@ fn trace_into(
 
 /// A unified diff of one document, for `check --diff`.
 pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(1)
-        .header(path, &format!("{path} (cleaned)"))
-        .to_string()
+    crate::findings::diff::line_diff(path, old, new)
 }

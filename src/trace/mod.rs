@@ -6,9 +6,10 @@
 
 pub mod render;
 
-use crate::findings::locate::{lines, LineMap};
+use crate::findings::locate::{line_changes, lines, LineMap};
 use crate::pipeline::Pipeline;
-use crate::rules::{Action, Evidence};
+use crate::rules::evidence::MAX_CHANGES;
+use crate::rules::{Action, Evidence, Rule};
 use serde::{Deserialize, Serialize};
 
 /// What a record tells of.
@@ -25,7 +26,7 @@ pub enum RecordKind {
 }
 
 /// One line of the trace file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TraceRecord {
     /// The file, as the report names it.
     pub path: String,
@@ -63,11 +64,15 @@ pub fn trace_document(pipeline: &Pipeline, text: &str, cleaned: &str) -> Vec<Tra
     let mut map = LineMap::new(text);
     if cleaned != text {
         pipeline.trace(text, &mut |rule, before, after| {
+            let shared = rule.imp.document_evidence(before).or(family(rule));
             for e in map.edits(before, after, true) {
                 let evidence = if e.before.is_empty() {
                     Evidence::default()
                 } else {
-                    rule.imp.evidence(e.before)
+                    rule.imp
+                        .evidence(e.before)
+                        .or(shared.clone())
+                        .or(changes(e.before, e.after))
                 };
                 out.push(TraceRecord {
                     path: String::new(),
@@ -84,10 +89,11 @@ pub fn trace_document(pipeline: &Pipeline, text: &str, cleaned: &str) -> Vec<Tra
             }
         });
     }
+    let starts = lines(cleaned);
     for rule in set.rules.iter().filter(|r| r.action == Action::Fix) {
-        if let Some((offset, reason)) = rule.imp.kept(cleaned) {
+        for (offset, reason) in rule.imp.kept(cleaned) {
             let i = memchr::memchr_iter(b'\n', &cleaned.as_bytes()[..offset]).count();
-            let line = lines(cleaned).get(i).copied().unwrap_or_default();
+            let line = starts.get(i).copied().unwrap_or_default();
             out.push(TraceRecord {
                 path: String::new(),
                 jsonl_line: None,
@@ -103,6 +109,44 @@ pub fn trace_document(pipeline: &Pipeline, text: &str, cleaned: &str) -> Vec<Tra
         }
     }
     out
+}
+
+/// The boilerplate family a rule stands for: a site family's rule
+/// (`site.pagination`, rules/SITES.md), or the lines `learn` found.
+fn family(rule: &Rule) -> Evidence {
+    let family = if rule.kind.name == "boilerplate" {
+        Some("learned".to_owned())
+    } else {
+        rule.id.strip_prefix("site.").map(str::to_owned)
+    };
+    Evidence {
+        family,
+        ..Evidence::default()
+    }
+}
+
+/// The changes an edit made within a line that it kept, each `before →
+/// after` as it reads (an empty side as `∅`, a space as `␠`).
+fn changes(before: &str, after: &str) -> Evidence {
+    if after.is_empty() {
+        return Evidence::default();
+    }
+    // spaces as `␠`, so that a run of them reads as something
+    let side = |s: &str| {
+        if s.is_empty() {
+            "∅".to_owned()
+        } else {
+            render::visible(s).replace(' ', "␠")
+        }
+    };
+    Evidence {
+        changes: line_changes(before, after)
+            .into_iter()
+            .take(MAX_CHANGES)
+            .map(|(_, gone, came)| format!("{} → {}", side(&gone), side(&came)))
+            .collect(),
+        ..Evidence::default()
+    }
 }
 
 /// The record of what decoding a whole file changed, if anything.

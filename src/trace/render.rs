@@ -126,13 +126,31 @@ pub fn why(r: &TraceRecord) -> String {
         parts.push(s);
     }
     if !e.codecs.is_empty() {
-        parts.push(format!(
+        let mut s = format!(
             "text mis-decoded as {}, decoded again",
             e.codecs.join(" then ")
-        ));
+        );
+        if let Some(gain) = e.gain {
+            let _ = write!(s, " (plausibility {gain:+})");
+        }
+        parts.push(s);
     }
     if e.judged == Some(true) {
-        parts.push("the document was judged censored".into());
+        let mut s = "the document was judged censored".to_owned();
+        if !e.phrases.is_empty() {
+            let _ = write!(s, " by {}", e.phrases.join(", "));
+        }
+        parts.push(s);
+    }
+    if let Some(m) = &e.matched {
+        let mut s = match &e.family {
+            Some(f) => format!("{f} line: matched {m:?}"),
+            None => format!("matched {m:?}"),
+        };
+        if let Some(zone) = &e.zone {
+            let _ = write!(s, " (zone {zone})");
+        }
+        parts.push(s);
     }
     parts.join("; ")
 }

@@ -11,6 +11,7 @@
 //! - [`script`]: the scripts a repaired character is judged by.
 
 mod bytes;
+mod c1;
 mod codec;
 mod gate;
 mod gbk;
@@ -18,6 +19,7 @@ mod script;
 mod single;
 #[cfg(test)]
 mod tests;
+mod why;
 
 use super::{RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
 use codec::{applicable, codecs, Codec, Page};
@@ -64,7 +66,11 @@ pub fn repair_line(line: &str, enabled: &[usize]) -> Option<String> {
 }
 
 /// [`repair_line`], naming in `used` the wrong decoders undone, in order.
-fn repair_line_with(line: &str, enabled: &[usize], used: &mut Vec<&'static str>) -> Option<String> {
+pub(super) fn repair_line_with(
+    line: &str,
+    enabled: &[usize],
+    used: &mut Vec<&'static str>,
+) -> Option<String> {
     if line.is_ascii() {
         return None;
     }
@@ -96,7 +102,7 @@ fn repair_line_with(line: &str, enabled: &[usize], used: &mut Vec<&'static str>)
             None => break,
         }
     }
-    if let Some(c1) = single::fix_c1(&cur) {
+    if let Some(c1) = c1::fix_c1(&cur) {
         cur = c1;
         changed = true;
         used.push("C1 controls");
@@ -114,16 +120,11 @@ fn rarer(before: &str, after: &str) -> bool {
 
 impl RuleKind for Mojibake {
     fn evidence(&self, line: &str) -> super::Evidence {
-        let mut codecs = Vec::new();
-        repair_line_with(
-            line.trim_end_matches(['\n', '\r']),
-            &self.enabled,
-            &mut codecs,
-        );
-        super::Evidence {
-            codecs: codecs.into_iter().map(str::to_owned).collect(),
-            ..Default::default()
-        }
+        why::evidence(line, &self.enabled)
+    }
+
+    fn kept(&self, text: &str) -> Vec<(usize, String)> {
+        why::rejections(text, &self.gate, &self.enabled)
     }
 
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {

@@ -8,12 +8,12 @@ use super::codec::{Codec, Page};
 use super::script::{allowed_single_byte_result, is_cjkish, Script};
 
 /// A candidate fix: characters `from..to` become `text`.
-struct Cand {
-    from: usize,
-    to: usize,
-    text: String,
+pub(super) struct Cand {
+    pub(super) from: usize,
+    pub(super) to: usize,
+    pub(super) text: String,
     /// Strong evidence on its own (a clean multi-byte decode judged plausible).
-    strong: bool,
+    pub(super) strong: bool,
     /// Kept only next to another kept candidate (an NBSP that became a space).
     needs_neighbour: bool,
 }
@@ -58,7 +58,7 @@ pub(super) fn repair_single(line: &str, codec: &Codec) -> Option<(String, usize)
 }
 
 /// Every UTF-8 sequence the line's bytes hold, left to right.
-fn candidates(chars: &[char], bytes: &[Option<Byte>]) -> Vec<Cand> {
+pub(super) fn candidates(chars: &[char], bytes: &[Option<Byte>]) -> Vec<Cand> {
     let mut cands = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -166,7 +166,7 @@ fn sequence(chars: &[char], bytes: &[Option<Byte>], i: usize) -> Option<Cand> {
 }
 
 /// A candidate in its context, for the rejection checks.
-struct Seen<'a> {
+pub(super) struct Seen<'a> {
     page: Page,
     /// The decoded character.
     x: char,
@@ -305,16 +305,12 @@ const REJECT: [(&str, Check); 9] = [
 ];
 
 /// Which candidates pass the checks, and how many of them are strong evidence.
-fn judge_all(chars: &[char], cands: &[Cand], codec: &Codec) -> (Vec<bool>, usize) {
+pub(super) fn judge_all(chars: &[char], cands: &[Cand], codec: &Codec) -> (Vec<bool>, usize) {
     let mut keep = vec![false; cands.len()];
     let mut strong = 0usize;
-    let cjk_cands = cands
-        .iter()
-        .filter(|q| q.strong && q.text.chars().next().is_some_and(is_cjkish))
-        .count();
+    let cjk = cjk_cands(cands);
     for (k, q) in cands.iter().enumerate() {
-        let x = q.first();
-        if x == '\u{FFFD}' {
+        if q.first() == '\u{FFFD}' {
             // `ï¿½`: a replacement character itself, cleanly encoded, is a fix.
             if q.strong && q.to - q.from == 3 {
                 keep[k] = true;
@@ -322,29 +318,10 @@ fn judge_all(chars: &[char], cands: &[Cand], codec: &Codec) -> (Vec<bool>, usize
             }
             continue;
         }
-        if !allowed_single_byte_result(x) {
+        let Some(seen) = seen_at(chars, cands, k, codec, cjk) else {
             continue;
-        }
-        let seen = Seen {
-            page: codec.page,
-            x,
-            script: Script::of(x),
-            orig: &chars[q.from..q.to],
-            before: if k > 0 && cands[k - 1].to == q.from {
-                Some(cands[k - 1].text.chars().last().unwrap_or(' '))
-            } else {
-                q.from.checked_sub(1).map(|j| chars[j])
-            },
-            after: if k + 1 < cands.len() && cands[k + 1].from == q.to {
-                Some(cands[k + 1].first())
-            } else {
-                chars.get(q.to).copied()
-            },
-            in_run: (k > 0 && cands[k - 1].to == q.from)
-                || (k + 1 < cands.len() && cands[k + 1].from == q.to),
-            cjk_cands,
         };
-        if REJECT.iter().any(|(_, rejects)| rejects(&seen)) {
+        if rejected_by(&seen).is_some() {
             continue;
         }
         keep[k] = true;
@@ -355,10 +332,53 @@ fn judge_all(chars: &[char], cands: &[Cand], codec: &Codec) -> (Vec<bool>, usize
     (keep, strong)
 }
 
+/// Strong candidates on the line that decode to CJK.
+pub(super) fn cjk_cands(cands: &[Cand]) -> usize {
+    let cjk = |q: &&Cand| q.strong && q.text.chars().next().is_some_and(is_cjkish);
+    cands.iter().filter(cjk).count()
+}
+
+/// Candidate `k` in its context, if its result may stand in text at all.
+pub(super) fn seen_at<'a>(
+    chars: &'a [char],
+    cands: &[Cand],
+    k: usize,
+    codec: &Codec,
+    cjk_cands: usize,
+) -> Option<Seen<'a>> {
+    let (q, x) = (&cands[k], cands[k].first());
+    let joined_left = k > 0 && cands[k - 1].to == q.from;
+    let joined_right = k + 1 < cands.len() && cands[k + 1].from == q.to;
+    allowed_single_byte_result(x).then(|| Seen {
+        page: codec.page,
+        x,
+        script: Script::of(x),
+        orig: &chars[q.from..q.to],
+        before: match joined_left {
+            true => Some(cands[k - 1].text.chars().last().unwrap_or(' ')),
+            false => q.from.checked_sub(1).map(|j| chars[j]),
+        },
+        after: match joined_right {
+            true => Some(cands[k + 1].first()),
+            false => chars.get(q.to).copied(),
+        },
+        in_run: joined_left || joined_right,
+        cjk_cands,
+    })
+}
+
+/// The name of the first check that turns a candidate down.
+pub(super) fn rejected_by(seen: &Seen) -> Option<&'static str> {
+    REJECT
+        .iter()
+        .find(|(_, rejects)| rejects(seen))
+        .map(|(name, _)| *name)
+}
+
 /// Strong candidates a line needs before anything on it is fixed. Codecs
 /// other than Windows-1252 are fixed conservatively: two strong candidates,
 /// or one of three bytes or more.
-fn strong_needed(chars: &[char], cands: &[Cand], keep: &[bool], codec: &Codec) -> usize {
+pub(super) fn strong_needed(chars: &[char], cands: &[Cand], keep: &[bool], codec: &Codec) -> usize {
     let long = cands
         .iter()
         .zip(keep)
@@ -408,37 +428,6 @@ fn splice(chars: &[char], cands: &[Cand], keep: &[bool], len: usize) -> (String,
     }
     out.extend(&chars[copied..]);
     (out, fixed)
-}
-
-/// C1 control characters left in text are Windows-1252 punctuation read as Latin-1.
-pub(super) fn fix_c1(line: &str) -> Option<String> {
-    // C1 controls are encoded C2 80 – C2 9F.
-    let bytes = line.as_bytes();
-    if !memchr::memchr_iter(0xC2, bytes)
-        .any(|i| bytes.get(i + 1).is_some_and(|b| (0x80..=0x9F).contains(b)))
-    {
-        return None;
-    }
-    let mut changed = false;
-    let out: String = line
-        .chars()
-        .map(|c| {
-            if ('\u{80}'..='\u{9F}').contains(&c) {
-                let one = [c as u8];
-                let (s, bad) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&one);
-                if let Some(d) = s
-                    .chars()
-                    .next()
-                    .filter(|d| !bad && !('\u{80}'..='\u{9F}').contains(d))
-                {
-                    changed = true;
-                    return d;
-                }
-            }
-            c
-        })
-        .collect();
-    changed.then_some(out)
 }
 
 #[cfg(test)]
