@@ -373,8 +373,8 @@ fn strong_needed(chars: &[char], cands: &[Cand], keep: &[bool], codec: &Codec) -
     }
 }
 
-/// Candidates that need a neighbour keep it, or stand at a word start
-/// (`Å veices`: before a lowercase letter, on a line with other fixes).
+/// Candidates that need a neighbour keep it, stand at a word start (`Å veices`:
+/// before a lowercase letter) or are an NBSP after a word, on a line with other fixes.
 fn keep_neighbours(chars: &[char], cands: &[Cand], keep: &mut [bool], strong: usize) {
     for k in 0..cands.len() {
         if !(cands[k].needs_neighbour && keep[k]) {
@@ -391,7 +391,11 @@ fn keep_neighbours(chars: &[char], cands: &[Cand], keep: &mut [bool], strong: us
         let word_start = (cands[k].from == 0 || chars[cands[k].from - 1] == ' ')
             && chars.get(cands[k].to).is_some_and(|c| c.is_lowercase())
             && strong >= 1;
-        keep[k] = left || right || word_start;
+        // `20Â km`, `PrixÂ :`: an NBSP (`Â` and a space) right after a word
+        let attached = cands[k].text == "\u{A0}"
+            && (cands[k].from.checked_sub(1)).is_some_and(|j| chars[j].is_alphanumeric())
+            && strong >= 1;
+        keep[k] = left || right || word_start || attached;
     }
 }
 
@@ -408,37 +412,6 @@ fn splice(chars: &[char], cands: &[Cand], keep: &[bool], len: usize) -> (String,
     }
     out.extend(&chars[copied..]);
     (out, fixed)
-}
-
-/// C1 control characters left in text are Windows-1252 punctuation read as Latin-1.
-pub(super) fn fix_c1(line: &str) -> Option<String> {
-    // C1 controls are encoded C2 80 – C2 9F.
-    let bytes = line.as_bytes();
-    if !memchr::memchr_iter(0xC2, bytes)
-        .any(|i| bytes.get(i + 1).is_some_and(|b| (0x80..=0x9F).contains(b)))
-    {
-        return None;
-    }
-    let mut changed = false;
-    let out: String = line
-        .chars()
-        .map(|c| {
-            if ('\u{80}'..='\u{9F}').contains(&c) {
-                let one = [c as u8];
-                let (s, bad) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&one);
-                if let Some(d) = s
-                    .chars()
-                    .next()
-                    .filter(|d| !bad && !('\u{80}'..='\u{9F}').contains(d))
-                {
-                    changed = true;
-                    return d;
-                }
-            }
-            c
-        })
-        .collect();
-    changed.then_some(out)
 }
 
 #[cfg(test)]
