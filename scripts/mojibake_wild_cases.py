@@ -181,7 +181,14 @@ for t in ["Finishing • Polished chrome", "“Smart” quotes", "Ação rápida
     add("latin1-c1", "repair", as_latin1(t), t)
 
 # An NBSP after Ã or Â that became a plain space
-for t in ["Prix\u00a0: 20\u00a0€", "10\u00a0km à pied", "voilà le résultat", "Hôtel\u00a0de\u00a0Ville"]:
+for t in [
+    "Prix\u00a0: 20\u00a0€",
+    "10\u00a0km à pied",
+    "voilà le résultat",
+    "Hôtel\u00a0de\u00a0Ville",
+    "Voltamos àquela casa",
+    "On voit à quel point",
+]:
     add("nbsp-space", "repair", nbsp_to_space(as_1252(t)), t)
 
 # Double mojibake (UTF-8 read as Windows-1252 twice)

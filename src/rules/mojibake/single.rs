@@ -101,7 +101,17 @@ fn a_grave(chars: &[char], i: usize, b: u8) -> Option<Cand> {
         return None;
     }
     let next = chars.get(i + 2).copied();
-    if next == Some(' ') {
+    // Portuguese crasis: `Ã quele` is `àquele` (the space is the NBSP byte)
+    let word: String = chars[i + 2..]
+        .iter()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
+    if matches!(
+        word.as_str(),
+        "quele" | "quela" | "queles" | "quelas" | "quilo"
+    ) {
+        Some(Cand::new(i, i + 2, "à", true))
+    } else if next == Some(' ') {
         Some(Cand::new(i, i + 2, "à", true))
     } else if next == Some('s') && matches!(chars.get(i + 3), Some(' ')) {
         Some(Cand::new(i, i + 3, "às", true))
@@ -320,6 +330,11 @@ fn judge_all(chars: &[char], cands: &[Cand], codec: &Codec) -> (Vec<bool>, usize
                 keep[k] = true;
                 strong += 1;
             }
+            continue;
+        }
+        // `Â\u{9d}` after `â€`: a C1 control is the inner layer of double mojibake
+        if ('\u{80}'..='\u{9F}').contains(&x) && k > 0 && keep[k - 1] && cands[k - 1].to == q.from {
+            keep[k] = true;
             continue;
         }
         if !allowed_single_byte_result(x) {
