@@ -10,9 +10,11 @@
 
 use crate::charclass::{common_simplified, is_cjk_punct};
 
+type LineFix = fn(&str) -> Option<String>;
+
 /// The repairs of lost and left bytes that run after the re-decoding, by the
 /// name a repair's evidence gives.
-pub(super) const AFTER: [(&str, fn(&str) -> Option<String>); 2] = [
+pub(super) const AFTER: [(&str, LineFix); 2] = [
     ("C1 controls", fix_c1),
     ("windows-1252", restore_closing_quote),
 ];
@@ -111,14 +113,12 @@ fn restore_closing_quote(line: &str) -> Option<String> {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        if c == 'â' && chars.get(i + 1) == Some(&'€') {
-            if open && closes(&chars, i) {
-                out.push('”');
-                changed = true;
-                open = false;
-                i += 2;
-                continue;
-            }
+        if c == 'â' && chars.get(i + 1) == Some(&'€') && open && closes(&chars, i) {
+            out.push('”');
+            changed = true;
+            open = false;
+            i += 2;
+            continue;
         }
         match c {
             '“' => open = true,

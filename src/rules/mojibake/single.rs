@@ -106,12 +106,11 @@ fn a_grave(chars: &[char], i: usize, b: u8) -> Option<Cand> {
         .iter()
         .take_while(|c| c.is_alphabetic())
         .collect();
-    if matches!(
+    let crasis = matches!(
         word.as_str(),
         "quele" | "quela" | "queles" | "quelas" | "quilo"
-    ) {
-        Some(Cand::new(i, i + 2, "à", true))
-    } else if next == Some(' ') {
+    );
+    if crasis || next == Some(' ') {
         Some(Cand::new(i, i + 2, "à", true))
     } else if next == Some('s') && matches!(chars.get(i + 3), Some(' ')) {
         Some(Cand::new(i, i + 3, "às", true))
