@@ -172,7 +172,7 @@ fn ftfy_test_cases() {
     // At least the floors the project set (85 %), raised to what this implementation reaches.
     let minimum = [
         ("negative", 100),
-        ("in-the-wild", 85),
+        ("in-the-wild", 90),
         ("synthetic", 100),
         ("language-names", 90),
     ];
@@ -255,8 +255,12 @@ fn ftfy_cases_are_never_made_worse() {
                 .unwrap_or(fixed);
             let got = docclean::clean_text(original);
             let (got, before) = (got.trim_end(), original.trim_end());
-            if file == "in-the-wild" && c["expect"] == "pass" && got == want.trim_end() {
-                wild_pass += 1;
+            if file == "in-the-wild" && c["expect"] == "pass" {
+                if got == want.trim_end() {
+                    wild_pass += 1;
+                } else {
+                    eprintln!("  pipeline miss: {before:?} → {got:?} (want {want:?})");
+                }
             }
             let further = |w: &str| distance(got, w.trim_end()) > distance(before, w.trim_end());
             if got != before && further(want) && further(fixed) {
@@ -269,5 +273,5 @@ fn ftfy_cases_are_never_made_worse() {
         worse.len()
     );
     assert!(worse.is_empty(), "made worse: {worse:#?}");
-    assert!(wild_pass >= 59, "in-the-wild fell to {wild_pass}");
+    assert!(wild_pass >= 62, "in-the-wild fell to {wild_pass}");
 }

@@ -20,6 +20,11 @@ const SAME_SCRIPT_MARGIN: f64 = 0.3;
 /// two characters' worth of evidence.
 const CLOSE: f64 = 1.5;
 
+/// A close choice is warned about only when the runner-up would change at
+/// least this many characters: one or two characters read otherwise are
+/// still named (`runner_up`), but are no doubt worth a warning.
+const CLOSE_STAKES: usize = 3;
+
 /// How much of a file the candidates are judged on.
 const SAMPLE: usize = 64 * 1024;
 
@@ -52,6 +57,7 @@ pub fn decode_legacy(bytes: &[u8]) -> Decoded {
     if bytes.len() > FIRST_LOOK && (thin || look.evidence.close) {
         look = judge(bytes, SAMPLE, declared);
     }
+    look.evidence.close &= look.stakes() >= CLOSE_STAKES;
     let enc = look.candidates[look.chosen].enc;
     let (text, bad_bytes) = if look.whole {
         let c = look.candidates.swap_remove(look.chosen);
@@ -75,6 +81,24 @@ struct Look {
     /// The prefix was the whole file.
     whole: bool,
     evidence: Evidence,
+}
+
+impl Look {
+    /// How many characters of the sample the runner-up reads otherwise.
+    fn stakes(&self) -> usize {
+        let winner = &self.candidates[self.chosen];
+        let Some(runner) = self.evidence.runner_up else {
+            return 0;
+        };
+        self.candidates
+            .iter()
+            .find(|c| c.enc.name() == runner.0)
+            .map_or(usize::MAX, |r| {
+                let (w, o) = (winner.text.chars(), r.text.chars());
+                let len_diff = w.clone().count().abs_diff(o.clone().count());
+                w.zip(o).filter(|(a, b)| a != b).count() + len_diff
+            })
+    }
 }
 
 /// Judge the encodings on the first `limit` bytes (the detector sees the

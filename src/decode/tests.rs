@@ -178,6 +178,8 @@ fn a_close_choice_names_its_runner_up() {
     assert_eq!(d.evidence.method, Some(Method::Detected));
     let (runner, _) = d.evidence.runner_up.expect("a runner-up");
     assert_ne!(runner, d.encoding);
+    // one character at stake: the runner-up is named, the choice not warned about
+    assert!(!d.evidence.close, "{:?}", d.evidence);
     // a long Chinese text is not close
     let text = "深入学习贯彻党的二十大精神，全面从严治党，推动高质量发展。".repeat(20);
     let d = round_trip(&text, GBK);

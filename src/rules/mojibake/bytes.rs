@@ -2,8 +2,8 @@
 //! bytes where some were lost (U+FFFD in the text).
 
 use super::codec::Codec;
+use super::lost::infer_lost_gbk;
 use super::script::is_cjkish;
-use crate::charclass::{common_simplified, is_cjk_punct};
 
 /// One byte as the wrong decoder saw it; `None` is a byte it lost (U+FFFD).
 pub(super) type Byte = Option<u8>;
@@ -70,57 +70,6 @@ pub(super) fn to_bytes(chars: &[char], codec: &Codec) -> ByteLine {
     bl
 }
 
-/// The character a GBK-mangled sequence most likely was when its last byte was
-/// lost: the punctuation that ends such runs.
-fn infer_lost(prefix: &[u8]) -> Option<char> {
-    match prefix {
-        [0xEF, 0xBC] => Some('，'),
-        [0xE3, 0x80] => Some('。'),
-        _ => None,
-    }
-}
-
-/// The byte a GBK decoder lost at position `k` of a UTF-8 sequence, from the
-/// byte that followed it. Decoders drop one byte where a pair is invalid: a
-/// lead of 0x80, a lead of a user-defined row (0xAA–0xAF before 0xA1–0xFE,
-/// 0xA1–0xA7 before 0x40–0xA0), or any byte before ASCII. Among the candidates
-/// a character is taken only when it is the single common one; ASCII after the loss leaves only the
-/// punctuation that ends such runs.
-fn infer_lost_gbk(seq: &[u8], k: usize, next: Option<u8>) -> char {
-    let common = common_simplified();
-    let decode_with = |b: u8| {
-        let mut s = [0u8; 4];
-        s[..seq.len()].copy_from_slice(seq);
-        s[k] = b;
-        std::str::from_utf8(&s[..seq.len()])
-            .ok()
-            .and_then(|t| t.chars().next())
-    };
-    let good = |c: char| common.contains(c) || is_cjk_punct(c);
-    match next {
-        Some(y) if y >= 0x40 && y != 0x7F => {
-            let mut candidates: Vec<u8> = vec![0x80];
-            if y >= 0xA1 {
-                candidates.extend(0xAA..=0xAF);
-            } else {
-                candidates.extend(0xA1..=0xA7);
-            }
-            // Only a single common candidate is confident; two (倦 or 学) are not.
-            let found: Vec<char> = candidates
-                .iter()
-                .filter_map(|&b| decode_with(b))
-                .filter(|&c| good(c))
-                .collect();
-            match found.as_slice() {
-                [one] => *one,
-                _ => '\u{FFFD}',
-            }
-        }
-        _ if k == seq.len() - 1 => infer_lost(&seq[..k]).unwrap_or('\u{FFFD}'),
-        _ => '\u{FFFD}',
-    }
-}
-
 /// Decode one UTF-8 character at `bytes[i..]`, lost bytes as wildcards.
 /// Returns the char, bytes consumed, and whether a byte was lost in it.
 /// With `infer`, a single lost byte of a GBK run is guessed where the
@@ -151,8 +100,9 @@ pub(super) fn decode_at(bytes: &[Byte], i: usize, infer: bool) -> Option<(char, 
     for k in 1..=need {
         match bytes.get(i + k).copied().flatten() {
             Some(b @ 0x80..=0xBF) => buf[k] = b,
-            Some(_) => return None,
-            None => {
+            // consoles print a byte they could not pair as `?`
+            Some(b) if !(infer && k == need && b == b'?') => return None,
+            _ => {
                 lost += 1;
                 lost_at = Some(k);
                 buf[k] = 0x80;

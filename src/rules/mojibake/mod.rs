@@ -6,15 +6,15 @@
 //!
 //! - [`codec`]: the wrong decoders (GBK and single-byte code pages) as tables;
 //! - [`bytes`]: a line as the bytes a decoder saw, and lossy UTF-8 decoding;
-//! - [`gbk`] and [`single`]: the two repairs, each with its acceptance checks;
+//! - [`gbk`], [`single`]: the two repairs; [`lost`]: lost bytes, C1 controls;
 //! - [`gate`]: the fast scan to the lines that could hold mojibake;
 //! - [`script`]: the scripts a repaired character is judged by.
 
 mod bytes;
-mod c1;
 mod codec;
 mod gate;
 mod gbk;
+mod lost;
 mod script;
 mod single;
 #[cfg(test)]
@@ -75,8 +75,7 @@ pub(super) fn repair_line_with(
         return None;
     }
     let cs = codecs();
-    let mut cur = line.to_owned();
-    let mut changed = false;
+    let (mut cur, mut changed) = (line.to_owned(), false);
     for _round in 0..3 {
         // The codec that shortens the line most: the most bytes re-decoded.
         let len = cur.chars().count();
@@ -102,17 +101,17 @@ pub(super) fn repair_line_with(
             None => break,
         }
     }
-    if let Some(c1) = c1::fix_c1(&cur) {
-        cur = c1;
-        changed = true;
-        used.push("C1 controls");
+    for (name, fix) in lost::AFTER {
+        if let Some(s) = fix(&cur) {
+            (cur, changed) = (s, true);
+            used.push(name);
+        }
     }
     (changed && !rarer(line, &cur)).then_some(cur)
 }
 
-/// Does a repair bring in characters of rare blocks the line did not have
-/// (CJK Extension A, Kanbun, Braille, Yi, private use)? Decoding a hopeless
-/// garble again and again ends there; a real repair never does.
+/// Does a repair bring in characters of rare blocks the line did not have (CJK Ext. A,
+/// Kanbun, Braille, Yi, private use)? Hopeless garble ends there; a real repair never does.
 fn rarer(before: &str, after: &str) -> bool {
     let rare = |c: char| matches!(c as u32, 0x3190..=0x319F | 0x3400..=0x4DBF | 0x2800..=0x28FF | 0xA000..=0xA4CF | 0xE000..=0xF8FF);
     after.chars().any(|c| rare(c) && !before.contains(c))

@@ -101,7 +101,16 @@ fn a_grave(chars: &[char], i: usize, b: u8) -> Option<Cand> {
         return None;
     }
     let next = chars.get(i + 2).copied();
-    if next == Some(' ') {
+    // Portuguese crasis: `Ã quele` is `àquele` (the space is the NBSP byte)
+    let word: String = chars[i + 2..]
+        .iter()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
+    let crasis = matches!(
+        word.as_str(),
+        "quele" | "quela" | "queles" | "quelas" | "quilo"
+    );
+    if crasis || next == Some(' ') {
         Some(Cand::new(i, i + 2, "à", true))
     } else if next == Some('s') && matches!(chars.get(i + 3), Some(' ')) {
         Some(Cand::new(i, i + 3, "às", true))
@@ -318,6 +327,12 @@ pub(super) fn judge_all(chars: &[char], cands: &[Cand], codec: &Codec) -> (Vec<b
             }
             continue;
         }
+        // `Â\u{9d}` after `â€`: a C1 control is the inner layer of double mojibake
+        let x = q.first();
+        if ('\u{80}'..='\u{9F}').contains(&x) && k > 0 && keep[k - 1] && cands[k - 1].to == q.from {
+            keep[k] = true;
+            continue;
+        }
         let Some(seen) = seen_at(chars, cands, k, codec, cjk) else {
             continue;
         };
@@ -393,8 +408,8 @@ pub(super) fn strong_needed(chars: &[char], cands: &[Cand], keep: &[bool], codec
     }
 }
 
-/// Candidates that need a neighbour keep it, or stand at a word start
-/// (`Å veices`: before a lowercase letter, on a line with other fixes).
+/// Candidates that need a neighbour keep it, stand at a word start (`Å veices`:
+/// before a lowercase letter) or are an NBSP after a word, on a line with other fixes.
 fn keep_neighbours(chars: &[char], cands: &[Cand], keep: &mut [bool], strong: usize) {
     for k in 0..cands.len() {
         if !(cands[k].needs_neighbour && keep[k]) {
@@ -411,7 +426,11 @@ fn keep_neighbours(chars: &[char], cands: &[Cand], keep: &mut [bool], strong: us
         let word_start = (cands[k].from == 0 || chars[cands[k].from - 1] == ' ')
             && chars.get(cands[k].to).is_some_and(|c| c.is_lowercase())
             && strong >= 1;
-        keep[k] = left || right || word_start;
+        // `20Â km`, `PrixÂ :`: an NBSP (`Â` and a space) right after a word
+        let attached = cands[k].text == "\u{A0}"
+            && (cands[k].from.checked_sub(1)).is_some_and(|j| chars[j].is_alphanumeric())
+            && strong >= 1;
+        keep[k] = left || right || word_start || attached;
     }
 }
 
