@@ -23,12 +23,16 @@ use encoding_rs::{Encoding, BIG5, GBK};
 /// Double-byte characters a prefix needs before its pattern counts.
 const MIN_PAIRS: usize = 64;
 
+/// How much of the prefix is read: two thousand characters of Chinese are
+/// plenty, and the decode that follows checks every byte of the file.
+const LOOK: usize = 4096;
+
 /// The counts one encoding's reading of the bytes yields.
 #[derive(Default, Debug)]
 struct Counts {
     /// Double-byte (and GB18030 four-byte) characters.
     pairs: usize,
-    /// Lead bytes without a valid trail.
+    /// Lead bytes without a valid trail (counting stops at the first).
     invalid: usize,
     /// Trails below 0xA1 (outside the EUC form).
     low_trail: usize,
@@ -48,11 +52,14 @@ struct Counts {
 /// The encoding the prefix's pattern names, if it is unmistakable. `whole`:
 /// the prefix is all of the file (a character cut at its end is then a fault).
 pub fn clear_pattern(prefix: &[u8], whole: bool) -> Option<&'static Encoding> {
-    let gbk = count(prefix, whole, gbk_trail, GB_PUNCT);
+    let whole = whole && prefix.len() <= LOOK;
+    let prefix = &prefix[..prefix.len().min(LOOK)];
+    // GBK gives up once more trails are low than a look could hold
+    let gbk = count(prefix, whole, gbk_trail, GB_PUNCT, LOOK / 2 / 50);
     if is_gbk_chinese(&gbk) {
         return Some(GBK);
     }
-    let big5 = count(prefix, whole, big5_trail, BIG5_PUNCT);
+    let big5 = count(prefix, whole, big5_trail, BIG5_PUNCT, usize::MAX);
     is_big5_chinese(&big5).then_some(BIG5)
 }
 
@@ -133,8 +140,16 @@ const ROWS: [Row; 256] = {
     rows
 };
 
-/// Read the prefix as one double-byte encoding (its trails per `trail`) and count.
-fn count(bytes: &[u8], whole: bool, trail: fn(&[u8]) -> Trail, punct: [u16; 3]) -> Counts {
+/// Read the prefix as one double-byte encoding (its trails per `trail`) and
+/// count, stopping early (the counts then fail) at an invalid byte or at more
+/// than `max_low_trail` low trails.
+fn count(
+    bytes: &[u8],
+    whole: bool,
+    trail: impl Fn(&[u8]) -> Trail,
+    punct: [u16; 3],
+    max_low_trail: usize,
+) -> Counts {
     let mut c = Counts::default();
     let mut rows = [0usize; 5];
     let mut i = 0;
@@ -151,8 +166,7 @@ fn count(bytes: &[u8], whole: bool, trail: fn(&[u8]) -> Trail, punct: [u16; 3]) 
         }
         if !(0x81..=0xFE).contains(&b) {
             c.invalid += 1;
-            i += 1;
-            continue;
+            break;
         }
         let rest = &bytes[i + 1..];
         let step = match trail(rest) {
@@ -162,8 +176,7 @@ fn count(bytes: &[u8], whole: bool, trail: fn(&[u8]) -> Trail, punct: [u16; 3]) 
             Trail::Invalid if !whole && rest.len() < 3 => break,
             Trail::Invalid => {
                 c.invalid += 1;
-                i += 1;
-                continue;
+                break;
             }
         };
         c.pairs += 1;
@@ -172,6 +185,9 @@ fn count(bytes: &[u8], whole: bool, trail: fn(&[u8]) -> Trail, punct: [u16; 3]) 
         if step == 2 {
             let t = rest[0];
             c.low_trail += usize::from(t < 0xA1);
+            if c.low_trail > max_low_trail {
+                break;
+            }
             rows[ROWS[usize::from(b)] as usize] += 1;
             if b == 0xA1 || b == 0xA3 {
                 c.punct += usize::from(punct.contains(&u16::from_be_bytes([b, t])));
