@@ -98,7 +98,7 @@ enum Trail {
 
 fn gbk_trail(rest: &[u8]) -> Trail {
     match rest {
-        [t, ..] if matches!(t, 0x40..=0x7E | 0x80..=0xFE) => Trail::Two,
+        [0x40..=0x7E | 0x80..=0xFE, ..] => Trail::Two,
         [t, l, d, ..] if t.is_ascii_digit() && matches!(l, 0x81..=0xFE) && d.is_ascii_digit() => {
             Trail::Four
         }
@@ -108,7 +108,7 @@ fn gbk_trail(rest: &[u8]) -> Trail {
 
 fn big5_trail(rest: &[u8]) -> Trail {
     match rest {
-        [t, ..] if matches!(t, 0x40..=0x7E | 0xA1..=0xFE) => Trail::Two,
+        [0x40..=0x7E | 0xA1..=0xFE, ..] => Trail::Two,
         _ => Trail::Invalid,
     }
 }
