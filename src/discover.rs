@@ -409,11 +409,25 @@ fn check_collisions(items: &[WorkItem]) -> Result<(), DiscoverError> {
 /// file identity where the output exists. Only outputs that can meet an input
 /// are looked at (the output tree overlaps an input's directory).
 fn check_outputs(items: &[WorkItem], out: &Path, out_canon: &Path) -> Result<(), DiscoverError> {
-    let overlaps = |item: &WorkItem| {
-        let dir = canonical(item.path.parent().unwrap_or(Path::new(".")));
-        dir.starts_with(out_canon) || out_canon.starts_with(&dir)
-    };
-    if !items.iter().any(overlaps) {
+    // items come folder by folder: each folder is resolved once
+    let mut last: Option<(&Path, bool)> = None;
+    let mut any_overlap = false;
+    for item in items {
+        let parent = item.path.parent().unwrap_or(Path::new("."));
+        let overlaps = match last {
+            Some((p, o)) if p == parent => o,
+            _ => {
+                let dir = canonical(parent);
+                dir.starts_with(out_canon) || out_canon.starts_with(&dir)
+            }
+        };
+        last = Some((parent, overlaps));
+        if overlaps {
+            any_overlap = true;
+            break;
+        }
+    }
+    if !any_overlap {
         return Ok(());
     }
     let mut identities = std::collections::HashMap::new();

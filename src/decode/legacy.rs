@@ -8,6 +8,7 @@
 
 use super::alphabets::{legacy_encodings, script_of, Script};
 use super::declared::declared_encoding;
+use super::pattern::clear_pattern;
 use super::score::own_script;
 use super::{decode_counting, decode_part, Decoded, Evidence, Method};
 use encoding_rs::{Encoding, GB18030, GBK};
@@ -52,6 +53,9 @@ const FIRST_LOOK_HIGH_BYTES: usize = 64;
 pub fn decode_legacy(bytes: &[u8]) -> Decoded {
     let declared = declared_encoding(bytes);
     let first = &bytes[..bytes.len().min(FIRST_LOOK)];
+    if let Some(d) = by_pattern(bytes, first, declared) {
+        return d;
+    }
     let thin = first.iter().filter(|&&b| b >= 0x80).count() < FIRST_LOOK_HIGH_BYTES;
     let mut look = judge(bytes, FIRST_LOOK, declared);
     if bytes.len() > FIRST_LOOK && (thin || look.evidence.close) {
@@ -72,6 +76,29 @@ pub fn decode_legacy(bytes: &[u8]) -> Decoded {
         bad_bytes,
         evidence: look.evidence,
     }
+}
+
+/// The file decoded in the encoding its first look's pattern names, when it
+/// names one clearly, agrees with any declared charset and decodes cleanly.
+fn by_pattern(bytes: &[u8], first: &[u8], declared: Option<&'static Encoding>) -> Option<Decoded> {
+    let enc = clear_pattern(first, first.len() == bytes.len())?;
+    let family = |e: &'static Encoding| if e == GB18030 { GBK } else { e };
+    if declared.is_some_and(|d| family(d) != enc) {
+        return None;
+    }
+    let (text, bad_bytes) = decode_counting(enc, bytes);
+    (bad_bytes == 0).then(|| Decoded {
+        text,
+        encoding: name_of(enc, bytes),
+        bom: false,
+        bad_bytes,
+        evidence: Evidence {
+            method: Some(Method::BytePattern),
+            declared: declared.map(|d| d.name()),
+            declared_used: declared.is_some(),
+            ..Evidence::default()
+        },
+    })
 }
 
 /// The candidates judged on a prefix, the chosen one and the evidence.

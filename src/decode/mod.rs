@@ -6,6 +6,7 @@
 mod alphabets;
 mod declared;
 mod legacy;
+mod pattern;
 mod score;
 #[cfg(test)]
 mod tests;
@@ -41,6 +42,8 @@ pub enum Method {
     Escapes,
     /// UTF-16 recognised by its NUL pattern.
     Utf16Pattern,
+    /// The double-byte pattern of GBK or Big5 Chinese, clear on its own.
+    BytePattern,
     /// A choice among legacy encodings.
     Detected,
 }
@@ -53,6 +56,7 @@ impl Method {
             Method::Forced => "forced",
             Method::Escapes => "escape-sequences",
             Method::Utf16Pattern => "utf-16-pattern",
+            Method::BytePattern => "byte-pattern",
             Method::Detected => "detected",
         }
     }

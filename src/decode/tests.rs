@@ -185,5 +185,7 @@ fn a_close_choice_names_its_runner_up() {
     let d = round_trip(&text, GBK);
     assert_eq!(d.encoding, "GBK");
     assert!(!d.evidence.close, "{:?}", d.evidence);
-    assert_eq!(d.evidence.detector, Some("GBK"));
+    // its double-byte pattern is clear: the detector is not asked
+    assert_eq!(d.evidence.method, Some(Method::BytePattern));
+    assert_eq!(d.evidence.detector, None);
 }

@@ -1,8 +1,11 @@
 //! Literal prefilters: a rule that needs one of a few literals skips documents
 //! without any. Few literals use memchr's memmem (rare-byte heuristics hold up on
-//! Chinese text, where most literals share common lead bytes); more use aho-corasick.
+//! Chinese text, where most literals share common lead bytes); more use
+//! aho-corasick, leftmost-first: only a leftmost match kind lets it search
+//! with its SIMD packed searcher (Teddy), which on Chinese text runs ten times
+//! faster than the automaton that the standard kind steps through byte by byte.
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
 use memchr::memmem::Finder;
 
 pub enum Literals {
@@ -24,7 +27,9 @@ impl Literals {
                     .collect(),
             ))
         } else {
-            AhoCorasick::new(lits)
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(lits)
                 .map(Literals::Many)
                 .map_err(|e| e.to_string())
         }
@@ -37,7 +42,9 @@ impl Literals {
         }
     }
 
-    /// Byte offsets where a literal starts (unordered across literals).
+    /// Byte offsets where a literal starts (unordered across literals). Many
+    /// literals give non-overlapping occurrences, leftmost first: every
+    /// occurrence of a literal lies within one of the matches.
     pub fn positions(&self, text: &str) -> Vec<usize> {
         match self {
             Literals::Few(fs) => fs
@@ -162,5 +169,41 @@ mod tests {
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         assert_eq!(lines_at(&starts, &few.positions(text)), vec![1, 3]);
+    }
+
+    #[test]
+    fn many_literals_find_every_line_that_holds_one() {
+        // more than eight (aho-corasick), some overlapping or inside another
+        let lits: Vec<String> = [
+            "本网站",
+            "网站",
+            "站长",
+            "下载",
+            "下载地址",
+            "会员",
+            "员工",
+            "VIP",
+            "vip",
+            "资源",
+        ]
+        .map(String::from)
+        .to_vec();
+        let many = Literals::new(&lits).unwrap();
+        assert!(matches!(many, Literals::Many(_)));
+        let text = "本网站长期更新\n普通一行\n下载地址见下\n会员工作\n无关\nvip资源\n站长\n";
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        // each literal searched alone, every occurrence
+        let alone: Vec<usize> = lits
+            .iter()
+            .flat_map(|l| text.match_indices(l.as_str()).map(|(i, _)| i))
+            .collect();
+        assert_eq!(
+            lines_at(&starts, &many.positions(text)),
+            lines_at(&starts, &alone)
+        );
+        assert_eq!(lines_at(&starts, &alone), vec![0, 2, 3, 5, 6]);
+        assert!(many.is_match("请联系站长") && !many.is_match("普通的一行字"));
     }
 }
