@@ -45,27 +45,30 @@ secs() {
   echo "$best"
 }
 rate() { python3 -c "import sys; b=int(sys.argv[1]); s=float(sys.argv[2]); c=int(sys.argv[3]); cpu=sys.argv[4]; print(f'{b/1e6/s:8.1f} MB/s  {b/1e6/s/c:8.1f} MB/s/core  ({s:.2f} s, CPU {cpu} s)')" "$1" "$2" "$3" "$(cat "$WORK/cpu" 2>/dev/null || echo ?)"; }
-one_core() { if command -v taskset >/dev/null; then taskset -c 0 "$@"; else "$@"; fi; }
+# Pinned to one core where taskset exists (an array, not a function: `secs` runs
+# its command under /usr/bin/time, which cannot call a shell function).
+ONE=()
+if command -v taskset >/dev/null; then ONE=(taskset -c 0); fi
 
 printf '%-44s %s\n' "run" "throughput"
 for shard in clean noisy; do
   f="$WORK/in/$shard.jsonl"; bytes=$(stat -c %s "$f")
-  s=$(secs one_core $BIN clean "$f" --out "$WORK/o1" -q -j 1); printf '%-44s %s\n' "docclean $shard.jsonl -j1 (one core)" "$(rate "$bytes" "$s" 1)"
+  s=$(secs "${ONE[@]}" $BIN clean "$f" --out "$WORK/o1" -q -j 1); printf '%-44s %s\n' "docclean $shard.jsonl -j1 (one core)" "$(rate "$bytes" "$s" 1)"
   $BIN clean "$f" --out "$WORK/o1" -q -j 1 && cp "$WORK/o1/$shard.jsonl" "$WORK/one.jsonl"
   s=$(secs $BIN clean "$f" --out "$WORK/oN" -q -j "$N"); printf '%-44s %s\n' "docclean $shard.jsonl -j$N" "$(rate "$bytes" "$s" "$N")"
   $BIN clean "$f" --out "$WORK/oN" -q -j "$N"
   cmp -s "$WORK/one.jsonl" "$WORK/oN/$shard.jsonl" || echo "  output differs between -j1 and -j$N!"
-  s=$(secs one_core $BIN clean "$f" --out "$WORK/o1" -q -j 1 --ignore encoding.mojibake)
+  s=$(secs "${ONE[@]}" $BIN clean "$f" --out "$WORK/o1" -q -j 1 --ignore encoding.mojibake)
   printf '%-44s %s\n' "  the same without encoding.mojibake" "$(rate "$bytes" "$s" 1)"
-  s=$(secs one_core sh -c 'cat "$1" >"$2"' sh "$f" "$WORK/cat.jsonl"); printf '%-44s %s\n' "cat, $shard (the floor: read and write)" "$(rate "$bytes" "$s" 1)"
+  s=$(secs "${ONE[@]}" sh -c 'cat "$1" >"$2"' sh "$f" "$WORK/cat.jsonl"); printf '%-44s %s\n' "cat, $shard (the floor: read and write)" "$(rate "$bytes" "$s" 1)"
   s=$(secs python3 scripts/re_baseline.py "$f" "$WORK/re.jsonl"); printf '%-44s %s\n' "python re, 12 substitutions, $shard" "$(rate "$bytes" "$s" 1)"
   if command -v rg >/dev/null; then
     pats=(-e '##paid' -e '&[a-z]+;' -e '%2B' -e 'D的' -e 'D员' -e 'D建' -e 'AAA' -e '素材库' -e '公众号' -e '客服' -e '上传' -e '付费' -e '试读' -e '锟斤拷' -e '\x{200b}' -e '会员' -e '侵权' -e '文库' -e '【')
     # -c stops reading a line (a whole JSONL document) at its first match;
     # --count-matches finds every match, as a cleaner must
-    s=$(secs one_core rg -c "${pats[@]}" "$f")
+    s=$(secs "${ONE[@]}" rg -c "${pats[@]}" "$f")
     printf '%-44s %s\n' "ripgrep -c, 19 trigger patterns, $shard" "$(rate "$bytes" "$s" 1)"
-    s=$(secs one_core rg --count-matches "${pats[@]}" "$f")
+    s=$(secs "${ONE[@]}" rg --count-matches "${pats[@]}" "$f")
     printf '%-44s %s\n' "ripgrep --count-matches, same, $shard" "$(rate "$bytes" "$s" 1)"
   fi
 done
@@ -73,7 +76,7 @@ if python3 -c 'import ftfy' 2>/dev/null; then
   # ftfy is slow: time its default fix_text on the first 5 MB of the clean shard
   head -c 5000000 "$WORK/in/clean.jsonl" | head -n -1 >"$WORK/ftfy.jsonl"
   fbytes=$(stat -c %s "$WORK/ftfy.jsonl")
-  s=$(secs one_core python3 -c 'import sys, json, ftfy
+  s=$(secs "${ONE[@]}" python3 -c 'import sys, json, ftfy
 for line in open(sys.argv[1], encoding="utf-8"):
     ftfy.fix_text(json.loads(line)["text"])' "$WORK/ftfy.jsonl")
   printf '%-44s %s\n' "ftfy fix_text (defaults), clean, 5 MB" "$(rate "$fbytes" "$s" 1)"
@@ -81,7 +84,7 @@ else
   echo "(ftfy not installed: pip install ftfy to time it beside docclean)"
 fi
 files_bytes=$(du -sb "$WORK/in/files" | cut -f1)
-s=$(secs one_core $BIN clean "$WORK/in/files" --out "$WORK/f1" -q -j 1); printf '%-44s %s\n' "docclean 2000 small files -j1 (one core)" "$(rate "$files_bytes" "$s" 1)"
+s=$(secs "${ONE[@]}" $BIN clean "$WORK/in/files" --out "$WORK/f1" -q -j 1); printf '%-44s %s\n' "docclean 2000 small files -j1 (one core)" "$(rate "$files_bytes" "$s" 1)"
 s=$(secs $BIN clean "$WORK/in/files" --out "$WORK/fN" -q -j "$N"); printf '%-44s %s\n' "docclean 2000 small files -j$N" "$(rate "$files_bytes" "$s" "$N")"
 peak=$(/usr/bin/time -f %M $BIN clean "$WORK/in/clean.jsonl" --out "$WORK/o1" -q -j "$N" 2>&1 | tail -1)
 echo "peak RSS on the $MB MB clean shard: $((peak / 1024)) MB"
@@ -90,7 +93,7 @@ echo "peak RSS on the $MB MB clean shard: $((peak / 1024)) MB"
 python3 scripts/gen_corpus.py "$WORK/in" --tree "$FILES"
 tree_bytes=$(du -sb "$WORK/in/tree" | cut -f1)
 s=$(secs cp -r "$WORK/in/tree" "$WORK/cp"); printf '%-44s %s\n' "cp -r, $FILES-file tree" "$(rate "$tree_bytes" "$s" 1)"
-s=$(secs one_core $BIN clean "$WORK/in/tree" --out "$WORK/t1" -q -j 1); printf '%-44s %s\n' "docclean $FILES-file tree -j1 (one core)" "$(rate "$tree_bytes" "$s" 1)"
+s=$(secs "${ONE[@]}" $BIN clean "$WORK/in/tree" --out "$WORK/t1" -q -j 1); printf '%-44s %s\n' "docclean $FILES-file tree -j1 (one core)" "$(rate "$tree_bytes" "$s" 1)"
 s=$(secs $BIN clean "$WORK/in/tree" --out "$WORK/tN" -q -j "$N"); printf '%-44s %s\n' "docclean $FILES-file tree -j$N" "$(rate "$tree_bytes" "$s" "$N")"
 
 # Legacy decoding: the GBK files of the tree, detected and forced, and iconv's floor.
@@ -103,16 +106,16 @@ for d in sorted(os.listdir(src)):
         if int(n[3:8]) % 6 == 3:
             shutil.copy(os.path.join(src, d, n), dst)' "$WORK/in/tree" "$WORK/gbk"
 gbk_bytes=$(du -sb "$WORK/gbk" | cut -f1)
-s=$(secs one_core $BIN clean "$WORK/gbk" --out "$WORK/f1" -q -j 1 --no-default-rules); printf '%-44s %s\n' "decode GBK files, detected, -j1" "$(rate "$gbk_bytes" "$s" 1)"
-s=$(secs one_core $BIN clean "$WORK/gbk" --out "$WORK/f1" -q -j 1 --no-default-rules --encoding gbk); printf '%-44s %s\n' "decode GBK files, --encoding gbk, -j1" "$(rate "$gbk_bytes" "$s" 1)"
-s=$(secs one_core sh -c 'for f in "$1"/*; do iconv -f gbk -t utf-8 "$f"; done >/dev/null' sh "$WORK/gbk"); printf '%-44s %s\n' "iconv -f gbk, one process per file" "$(rate "$gbk_bytes" "$s" 1)"
+s=$(secs "${ONE[@]}" $BIN clean "$WORK/gbk" --out "$WORK/f1" -q -j 1 --no-default-rules); printf '%-44s %s\n' "decode GBK files, detected, -j1" "$(rate "$gbk_bytes" "$s" 1)"
+s=$(secs "${ONE[@]}" $BIN clean "$WORK/gbk" --out "$WORK/f1" -q -j 1 --no-default-rules --encoding gbk); printf '%-44s %s\n' "decode GBK files, --encoding gbk, -j1" "$(rate "$gbk_bytes" "$s" 1)"
+s=$(secs "${ONE[@]}" sh -c 'for f in "$1"/*; do iconv -f gbk -t utf-8 "$f"; done >/dev/null' sh "$WORK/gbk"); printf '%-44s %s\n' "iconv -f gbk, one process per file" "$(rate "$gbk_bytes" "$s" 1)"
 
 # A gzip shard in and out.
 bytes=$(stat -c %s "$WORK/in/noisy.jsonl")
 gzip -6 -c "$WORK/in/noisy.jsonl" >"$WORK/in/noisy.jsonl.gz"
-s=$(secs one_core $BIN clean "$WORK/in/noisy.jsonl.gz" --out "$WORK/o1" -q -j 1); printf '%-44s %s\n' "docclean noisy.jsonl.gz -j1 (one core)" "$(rate "$bytes" "$s" 1)"
+s=$(secs "${ONE[@]}" $BIN clean "$WORK/in/noisy.jsonl.gz" --out "$WORK/o1" -q -j 1); printf '%-44s %s\n' "docclean noisy.jsonl.gz -j1 (one core)" "$(rate "$bytes" "$s" 1)"
 s=$(secs $BIN clean "$WORK/in/noisy.jsonl.gz" --out "$WORK/oN" -q -j "$N"); printf '%-44s %s\n' "docclean noisy.jsonl.gz -j$N" "$(rate "$bytes" "$s" "$N")"
-s=$(secs one_core sh -c 'gzip -dc "$1" | gzip -6 >/dev/null' sh "$WORK/in/noisy.jsonl.gz"); printf '%-44s %s\n' "gzip -dc | gzip -6 (the floor of one core)" "$(rate "$bytes" "$s" 1)"
+s=$(secs "${ONE[@]}" sh -c 'gzip -dc "$1" | gzip -6 >/dev/null' sh "$WORK/in/noisy.jsonl.gz"); printf '%-44s %s\n' "gzip -dc | gzip -6 (the floor of one core)" "$(rate "$bytes" "$s" 1)"
 $BIN clean "$WORK/in/noisy.jsonl.gz" --out "$WORK/oN" -q -j "$N"
 $BIN clean "$WORK/in/noisy.jsonl" --out "$WORK/f1" -q -j "$N"
 echo "gzip output: docclean $(stat -c %s "$WORK/oN/noisy.jsonl.gz") bytes, gzip -6 of the same text $(gzip -6 -c "$WORK/f1/noisy.jsonl" | wc -c) bytes"
