@@ -23,10 +23,22 @@ python3 scripts/gen_corpus.py "$WORK/in" --mb "$MB"
 # system time alone, zeroing fresh pages, varies by up to 0.3 s per 100 MB).
 # The least CPU time (user + system) of the five goes to "$WORK/cpu" for `rate`:
 # on a loaded machine it is the steadier figure.
+# Each timed run writes into a fresh directory. The previous run's output is
+# moved aside, not deleted: on ext4, creating files right after a tree of them
+# was deleted costs up to 10× the system time (the freed inodes are still in
+# the journal), for `cp -r` as for docclean, which drowned the figures. What is
+# set aside is deleted at the end.
+set_aside() {
+  local d
+  mkdir -p "$WORK/aside"
+  for d in o1 oN f1 fN t1 tN cp; do
+    if [ -e "$WORK/$d" ]; then mv "$WORK/$d" "$(mktemp -d "$WORK/aside/XXXXXX")/"; fi
+  done
+}
 secs() {
   local best="" cpu="" t0 t1 i c
   for i in 1 2 3 4 5; do
-    rm -rf "$WORK"/o1 "$WORK"/oN "$WORK"/f1 "$WORK"/fN "$WORK"/t1 "$WORK"/tN "$WORK"/cp # replacing a big file costs time of its own
+    set_aside
     sync
     t0=$(date +%s.%N)
     if [ -x /usr/bin/time ]; then
