@@ -55,7 +55,12 @@ pub fn check(a: CheckArgs) -> anyhow::Result<Status> {
     let opts = RunOptions {
         check_sink: Some(sink(emitter.clone())),
         trace_sink: trace.as_ref().map(|(sink, _)| sink.clone()),
-        ..run_options(&cfg, Output::Check { diff: a.diff })
+        ..run_options(
+            &cfg,
+            Output::Check {
+                diff: a.diff.then_some(a.diff_style),
+            },
+        )
     };
     let tally = crate::check_inputs(&cfg, &set, &a.inputs, &opts)?;
     if let Some((_, file)) = &trace {

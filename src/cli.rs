@@ -153,9 +153,13 @@ pub struct CheckArgs {
     /// Files and directories to check; `-` for stdin.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Print a unified diff of each document after its findings (text format).
+    /// Print a diff of each document after its findings (text format).
     #[arg(long)]
     pub diff: bool,
+    /// With --diff: `marked` (a line changed within itself shown once, its
+    /// changes marked) or `unified` (a plain patch for `patch`/`git apply`).
+    #[arg(long, value_name = "STYLE", default_value = "marked")]
+    pub diff_style: crate::findings::diff::DiffStyle,
     /// How findings are printed [default: text].
     #[arg(long, value_name = "FORMAT")]
     pub output_format: Option<Format>,

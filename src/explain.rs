@@ -120,7 +120,7 @@ pub(crate) fn explain(a: ExplainArgs) -> anyhow::Result<Status> {
     let opts = RunOptions {
         check_sink: Some(CheckSink(Arc::new(|_| {}))),
         trace_sink: Some(printer),
-        ..run_options(&cfg, Output::Check { diff: false })
+        ..run_options(&cfg, Output::Check { diff: None })
     };
     let tally = crate::check_inputs(&cfg, &set, &a.inputs, &opts)?;
     for s in &tally.skipped {

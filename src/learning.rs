@@ -81,7 +81,7 @@ pub(crate) fn learn_cmd(a: LearnArgs) -> anyhow::Result<Status> {
         zone_lines: a.zone_lines,
         min_score: a.min_score,
     };
-    let run_opts = run_options(&cfg, Output::Check { diff: false });
+    let run_opts = run_options(&cfg, Output::Check { diff: None });
     let passes = if a.save_counts.is_some() || !a.counts.is_empty() {
         1
     } else {

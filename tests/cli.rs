@@ -123,6 +123,35 @@ fn check_mode_exit_codes() {
 use predicates::prelude::PredicateBooleanExt;
 
 #[test]
+fn check_diff_styles_marked_and_unified() {
+    let t = tempfile::tempdir().unwrap();
+    let f = t.path().join("a.txt");
+    std::fs::write(&f, "第一段\n坚持D的二十大精神。\n第三段\n").unwrap();
+    let out = |style: &str| {
+        let o = docclean()
+            .args(["check", "--diff", "--diff-style", style])
+            .arg(&f)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let marked = out("marked");
+    assert!(
+        marked.contains("~坚持[-D-]{+党+}的二十大精神。"),
+        "{marked}"
+    );
+    let unified = out("unified");
+    assert!(
+        unified.contains(
+            "@@ -1,3 +1,3 @@\n 第一段\n-坚持D的二十大精神。\n+坚持党的二十大精神。\n 第三段\n"
+        ),
+        "{unified}"
+    );
+    assert!(!unified.contains("[-D-]"), "{unified}");
+}
+
+#[test]
 fn thread_count_does_not_change_output_or_report() {
     let t = tempfile::tempdir().unwrap();
     for j in ["1", "2"] {

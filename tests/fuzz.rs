@@ -133,7 +133,7 @@ proptest! {
         let (once, _) = stream(&shard, Output::Dir("unused".into()));
         let (twice, _) = stream(&once, Output::Dir("unused".into()));
         prop_assert_eq!(&once, &twice);
-        let (_, check) = stream(&once, Output::Check { diff: false });
+        let (_, check) = stream(&once, Output::Check { diff: None });
         // report rules may still find damage the bytes held; nothing is left to fix
         let fixes: Vec<_> = check.changed.iter().flat_map(|e| &e.findings).filter(|f| f.kind == docclean::findings::Kind::Fix).collect();
         prop_assert!(fixes.is_empty(), "check finds work: {:?}", fixes);

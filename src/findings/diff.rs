@@ -8,6 +8,28 @@ use crate::trace::render::{marked_line, visible, Marks};
 use similar::{DiffOp, TextDiff};
 use std::fmt::Write;
 
+/// How `check --diff` prints a changed document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum DiffStyle {
+    /// A line changed within itself shown once, its changes marked.
+    #[default]
+    Marked,
+    /// A plain unified diff, as `diff -u` writes it: `patch` and `git apply` read it.
+    Unified,
+}
+
+/// The diff of one document in the style asked for.
+pub fn render(style: DiffStyle, path: &str, old: &str, new: &str) -> String {
+    match style {
+        DiffStyle::Marked => line_diff(path, old, new),
+        DiffStyle::Unified => TextDiff::from_lines(old, new)
+            .unified_diff()
+            .context_radius(RADIUS)
+            .header(path, &format!("{path} (cleaned)"))
+            .to_string(),
+    }
+}
+
 /// Lines of context around each change.
 const RADIUS: usize = 1;
 
@@ -89,6 +111,18 @@ mod tests {
         let d = line_diff("a.txt", "零\u{200B}宽\n尾巴  \n", "零宽\n尾巴\n");
         assert!(d.contains("~零[-\\u{200b}-]宽\n"), "{d}");
         assert!(d.contains("~尾巴[-  -]\n"), "{d}");
+    }
+
+    #[test]
+    fn the_unified_style_is_a_plain_patch() {
+        let d = render(
+            DiffStyle::Unified,
+            "a.txt",
+            "x\nD的二十大\n",
+            "x\n党的二十大\n",
+        );
+        assert!(d.contains("\n-D的二十大\n+党的二十大\n"), "{d}");
+        assert!(!d.contains('~'), "{d}");
     }
 
     #[test]

@@ -71,7 +71,9 @@ fn clean_line(
                     file: String::new(), // named by the caller
                     line: None,
                     findings: locate(pipeline.set, &text),
-                    diff: (*diff && !unchanged).then(|| unified_diff(&doc_path(), &text, &cleaned)),
+                    diff: diff
+                        .filter(|_| !unchanged)
+                        .map(|s| unified_diff(s, &doc_path(), &text, &cleaned)),
                 }))
             }
         }

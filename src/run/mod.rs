@@ -38,7 +38,9 @@ pub enum Output {
     /// Replace each changed input atomically, optionally keeping a backup.
     InPlace { backup: Option<Backup> },
     /// Write nothing: report what would change (check mode).
-    Check { diff: bool },
+    Check {
+        diff: Option<crate::findings::diff::DiffStyle>,
+    },
 }
 
 /// Settings a run needs besides the rules.

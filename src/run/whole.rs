@@ -61,8 +61,9 @@ pub(super) fn clean_whole(
                     file: display.to_owned(),
                     line: None,
                     findings,
-                    diff: (*diff && changed)
-                        .then(|| unified_diff(display, &decoded.text, &cleaned)),
+                    diff: diff
+                        .filter(|_| changed)
+                        .map(|s| unified_diff(s, display, &decoded.text, &cleaned)),
                 });
             }
             if opts.tracing() {
@@ -108,6 +109,11 @@ fn trace_into(
 }
 
 /// A unified diff of one document, for `check --diff`.
-pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
-    crate::findings::diff::line_diff(path, old, new)
+pub fn unified_diff(
+    style: crate::findings::diff::DiffStyle,
+    path: &str,
+    old: &str,
+    new: &str,
+) -> String {
+    crate::findings::diff::render(style, path, old, new)
 }
