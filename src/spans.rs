@@ -64,6 +64,11 @@ impl Protected {
 
     /// Apply a rule that works on whole lines to the lines outside code
     /// blocks, each stretch on its own.
+    /// Whether whole-line rules must skip blocks (code blocks, raw HTML).
+    pub fn has_blocks(&self) -> bool {
+        !self.blocks.is_empty()
+    }
+
     pub fn apply_to_lines(
         &self,
         text: &str,

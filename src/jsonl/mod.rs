@@ -18,6 +18,10 @@ use std::io::{BufRead, Write};
 /// Lines of a JSONL shard cleaned together, in parallel, before writing.
 const BATCH_BYTES: usize = 8 << 20;
 
+/// Batch buffers in flight: one being read, one waiting, one being cleaned,
+/// one waiting for the writer, one being written.
+const BUFFERS: usize = 5;
+
 /// What one JSONL line came to.
 enum LineOutcome {
     /// A blank line: written as it was.
@@ -161,8 +165,9 @@ fn stream_batches(
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Cleaned>(1);
         // Written batches go back to the reader to be filled again: the same
-        // few buffers serve the whole stream, so no fresh memory is faulted in.
-        let (free_tx, free_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+        // few buffers serve the whole stream, so no fresh memory is faulted in
+        // (the kernel zeroes every fresh page: a third of the time on clean text).
+        let (free_tx, free_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(BUFFERS);
         let writing = scope.spawn(move || -> std::io::Result<()> {
             for batch in rx {
                 batch.write_to(writer)?;
@@ -174,8 +179,21 @@ fn stream_batches(
         let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
         let reading = scope.spawn(move || -> std::io::Result<()> {
             let mut batches = BatchReader::new(reader, batch_bytes);
+            let mut made = 0;
             loop {
-                let mut buf = free_rx.try_recv().unwrap_or_default();
+                // a new buffer only while fewer than BUFFERS exist, else wait
+                // for the writer to hand one back
+                let mut buf = match free_rx.try_recv() {
+                    Ok(buf) => buf,
+                    Err(_) if made < BUFFERS => {
+                        made += 1;
+                        Vec::new()
+                    }
+                    Err(_) => match free_rx.recv() {
+                        Ok(buf) => buf,
+                        Err(_) => return Ok(()), // the writer stopped: its error is returned
+                    },
+                };
                 if !batches.next_into(&mut buf)? || batch_tx.send(buf).is_err() {
                     return Ok(());
                 }

@@ -3,7 +3,7 @@
 //! bracketed brand opener); strong lines go anywhere, weaker ones only in a
 //! contiguous block at the head or tail of a document long enough to have one.
 
-use super::lines::{line_spans, remove_lines, zone_drops, Zone};
+use super::lines::{line_spans, remove_lines, zone_drops, LineSpan, Zone};
 use super::{compile_regex, required, RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
 use regex::{Regex, RegexSet};
 
@@ -189,9 +189,12 @@ impl RuleKind for Advert {
     }
 
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
+        self.apply_lines(text, &line_spans(text), hits)
+    }
+
+    fn apply_lines(&self, text: &str, spans: &[LineSpan], hits: &mut RuleHits) -> Option<String> {
         // Only lines short enough to be adverts are searched (body paragraphs
         // are long), and only those holding a feature are scored.
-        let spans = line_spans(text);
         let mut scores = vec![0i32; spans.len()];
         let mut any = false;
         for (i, s) in spans.iter().enumerate() {
@@ -215,20 +218,20 @@ impl RuleKind for Advert {
         {
             return None;
         }
-        let mut drop = zone_drops(text, &spans, Zone::Any, 0, |i| scores[i] >= self.threshold);
+        let mut drop = zone_drops(text, spans, Zone::Any, 0, |i| scores[i] >= self.threshold);
         let non_blank = spans
             .iter()
             .filter(|s| !super::lines::is_blank(&text[s.start..s.end]))
             .count();
         if non_blank >= self.short_document_lines {
-            let edge = zone_drops(text, &spans, Zone::Edges, self.depth, |i| {
+            let edge = zone_drops(text, spans, Zone::Edges, self.depth, |i| {
                 scores[i] >= self.edge_threshold || scores[i] >= self.threshold
             });
             for (d, e) in drop.iter_mut().zip(edge) {
                 *d |= e;
             }
         }
-        self.report_brands(text, &spans, &drop, hits);
-        remove_lines(text, &spans, &drop, hits)
+        self.report_brands(text, spans, &drop, hits);
+        remove_lines(text, spans, &drop, hits)
     }
 }

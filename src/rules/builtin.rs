@@ -3,7 +3,7 @@
 
 use super::hits::{splice, to_fixed_point};
 use super::lines::{is_blank, line_spans};
-use super::{RuleHits, RuleKind};
+use super::{DocContext, RuleHits, RuleKind};
 use crate::doc::DocKind;
 use crate::spans::Protected;
 use regex::Regex;
@@ -302,11 +302,11 @@ impl RuleKind for TrailingSpace {
     fn apply_outside(
         &self,
         text: &str,
-        kind: DocKind,
+        doc: &DocContext,
         _protected: &Protected,
         hits: &mut RuleHits,
     ) -> Option<String> {
-        Self::trim(text, hits, kind == DocKind::Markdown)
+        Self::trim(text, hits, doc.kind == DocKind::Markdown)
     }
 }
 
@@ -433,7 +433,7 @@ mod tests {
             TrailingSpace
                 .apply_outside(
                     s,
-                    DocKind::Markdown,
+                    &DocContext::new(DocKind::Markdown),
                     &Protected::none(),
                     &mut RuleHits::default(),
                 )

@@ -27,9 +27,9 @@ pub use evidence::Evidence;
 pub use hits::RuleHits;
 pub use scope::{DocContext, Scope, Spans};
 
-use crate::doc::DocKind;
 use crate::spans::{apply_between, Protected};
 pub use kinds::{KindDef, KINDS};
+use lines::LineSpan;
 pub use spec::{parse_rule_file, Example, Feature, RuleSpec};
 
 use serde::Deserialize;
@@ -163,17 +163,27 @@ pub trait RuleKind: Send + Sync {
         false
     }
 
-    /// Apply in a document of `kind`, leaving the `protected` spans as they
-    /// are. By default each stretch of prose between them is cleaned on its
-    /// own; a kind that removes whole lines sees every line outside code blocks.
+    /// [`RuleKind::apply`] given the lines of `text` (kinds that judge lines
+    /// share the document's line table instead of each finding the lines).
+    fn apply_lines(&self, text: &str, _lines: &[LineSpan], hits: &mut RuleHits) -> Option<String> {
+        self.apply(text, hits)
+    }
+
+    /// Apply in the document `doc` (whose current text is `text`), leaving
+    /// the `protected` spans as they are. By default each stretch of prose
+    /// between them is cleaned on its own; a kind that removes whole lines
+    /// sees every line outside code blocks.
     fn apply_outside(
         &self,
         text: &str,
-        _kind: DocKind,
+        doc: &DocContext,
         protected: &Protected,
         hits: &mut RuleHits,
     ) -> Option<String> {
         if self.removes_whole_lines() {
+            if !protected.has_blocks() {
+                return self.apply_lines(text, doc.lines(text), hits);
+            }
             return protected.apply_to_lines(text, hits, &|t, h| self.apply(t, h));
         }
         if protected.is_empty() {

@@ -367,7 +367,7 @@ impl RuleKind for Placeholder {
     fn apply_outside(
         &self,
         text: &str,
-        _kind: crate::doc::DocKind,
+        _doc: &super::DocContext,
         protected: &crate::spans::Protected,
         hits: &mut RuleHits,
     ) -> Option<String> {

@@ -4,9 +4,11 @@
 //! rules get the same protection). A rule that changes nothing never pays for
 //! finding the spans.
 
+use super::lines::{line_spans, LineSpan};
 use super::{RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
 use crate::doc::DocKind;
 use crate::spans::Protected;
+use std::cell::OnceCell;
 
 /// Which spans a rule may rewrite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,31 +73,39 @@ impl Scope {
     }
 }
 
-/// One document as the rules see it: its format, and its protected spans,
-/// found once per version of its text and only when a rule needs them.
+/// One document as the rules see it: its format, and what is found once per
+/// version of its text and only when a rule needs it: its protected spans
+/// and its lines (every rule that judges lines shares one line table).
 #[derive(Debug, Clone, Default)]
 pub struct DocContext {
     pub kind: DocKind,
-    protected: Option<Protected>,
+    protected: OnceCell<Protected>,
+    lines: OnceCell<Vec<LineSpan>>,
 }
 
 impl DocContext {
     pub fn new(kind: DocKind) -> Self {
         DocContext {
             kind,
-            protected: None,
+            ..Default::default()
         }
     }
 
-    /// The text changed: spans found before no longer apply.
+    /// The text changed: what was found before no longer applies.
     pub fn text_changed(&mut self) {
-        self.protected = None;
+        self.protected = OnceCell::new();
+        self.lines = OnceCell::new();
     }
 
-    pub fn protected(&mut self, text: &str) -> &Protected {
-        let kind = self.kind;
+    /// The protected spans of `text`, the current version of the document.
+    pub fn protected(&self, text: &str) -> &Protected {
         self.protected
-            .get_or_insert_with(|| Protected::find(text, kind))
+            .get_or_init(|| Protected::find(text, self.kind))
+    }
+
+    /// The lines of `text`, the current version of the document.
+    pub fn lines(&self, text: &str) -> &[LineSpan] {
+        self.lines.get_or_init(|| line_spans(text))
     }
 }
 
@@ -114,15 +124,14 @@ pub fn apply_in_scope(
     }
     let none = Protected::none();
     if scope.spans == Spans::Any {
-        return imp.apply_outside(text, doc.kind, &none, hits);
+        return imp.apply_outside(text, doc, &none, hits);
     }
-    let kind = doc.kind;
     let before = hits.clone();
-    let out = imp.apply_outside(text, kind, &none, hits)?;
+    let out = imp.apply_outside(text, doc, &none, hits)?;
     let protected = doc.protected(text);
     if protected.is_empty() {
         return Some(out);
     }
     *hits = before;
-    imp.apply_outside(text, kind, protected, hits)
+    imp.apply_outside(text, doc, protected, hits)
 }

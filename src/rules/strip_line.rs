@@ -1,7 +1,7 @@
 //! `strip-line`: drop whole lines that match a regex, anywhere or only in a
 //! contiguous block at the head or tail of the document.
 
-use super::lines::{line_spans, remove_lines, zone_drops_gap, Zone};
+use super::lines::{line_spans, remove_lines, zone_drops_gap, LineSpan, Zone};
 use super::prefilter::{lines_at, prefilter, Literals};
 use super::{compile_regex, required, RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
 
@@ -32,40 +32,75 @@ impl StripLine {
     }
 }
 
+impl StripLine {
+    /// Within `max_chars` (bytes first: a line of no more bytes than that is short).
+    fn short_enough(&self, line: &str) -> bool {
+        line.len() <= self.max_chars
+            || (line.len() <= self.max_chars.saturating_mul(4)
+                && line.chars().count() <= self.max_chars)
+    }
+
+    /// The line (folded where the rule says) matches the pattern.
+    fn matches(&self, line: &str) -> bool {
+        if self.fold {
+            self.re.is_match(&super::fold::fold_line(line))
+        } else {
+            self.re.is_match(line)
+        }
+    }
+}
+
+/// Which of the lines hold one of `positions`.
+fn positions_to_lines(spans: &[LineSpan], positions: &[usize]) -> Vec<bool> {
+    let starts: Vec<usize> = spans.iter().map(|s| s.start).collect();
+    let mut candidate = vec![false; spans.len()];
+    for i in lines_at(&starts, positions) {
+        if i < candidate.len() {
+            candidate[i] = true;
+        }
+    }
+    candidate
+}
+
 impl RuleKind for StripLine {
     fn removes_whole_lines(&self) -> bool {
         true
     }
 
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
-        // Only lines holding a literal (or a match) can go.
-        let positions: Vec<usize> = match &self.prefilter {
-            Some(pf) => pf.positions(text),
-            None => self.re.find_iter(text).map(|m| m.start()).collect(),
-        };
-        if positions.is_empty() {
-            return None;
-        }
-        let spans = line_spans(text);
-        let starts: Vec<usize> = spans.iter().map(|s| s.start).collect();
-        let mut candidate = vec![false; spans.len()];
-        for i in lines_at(&starts, &positions) {
-            if i < candidate.len() {
-                candidate[i] = true;
+        self.apply_lines(text, &line_spans(text), hits)
+    }
+
+    fn apply_lines(&self, text: &str, spans: &[LineSpan], hits: &mut RuleHits) -> Option<String> {
+        // A rule of any length and zone has its literals (or regex) searched
+        // in the whole text at once. One bounded in length or to the edges
+        // looks only at the lines it could take: body paragraphs are long,
+        // and an edge walk reads a few lines.
+        let candidate: Option<Vec<bool>> = if self.max_chars == usize::MAX && self.zone == Zone::Any
+        {
+            let positions: Vec<usize> = match &self.prefilter {
+                Some(pf) => pf.positions(text),
+                None => self.re.find_iter(text).map(|m| m.start()).collect(),
+            };
+            if positions.is_empty() {
+                return None;
             }
-        }
-        let drop = zone_drops_gap(text, &spans, self.zone, self.depth, self.gap, |i| {
+            Some(positions_to_lines(spans, &positions))
+        } else {
+            None
+        };
+        let drop = zone_drops_gap(text, spans, self.zone, self.depth, self.gap, |i| {
             let line = &text[spans[i].start..spans[i].end];
-            candidate[i]
-                && line.len() <= self.max_chars * 4
-                && line.chars().count() <= self.max_chars
-                && if self.fold {
-                    self.re.is_match(&super::fold::fold_line(line))
-                } else {
-                    self.re.is_match(line)
+            let worth_matching = match &candidate {
+                Some(c) => c[i],
+                None => {
+                    self.short_enough(line)
+                        && self.prefilter.as_ref().is_none_or(|pf| pf.is_match(line))
                 }
+            };
+            worth_matching && self.matches(line)
         });
-        remove_lines(text, &spans, &drop, hits)
+        remove_lines(text, spans, &drop, hits)
     }
 
     fn evidence(&self, line: &str) -> super::Evidence {
