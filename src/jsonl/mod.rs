@@ -166,7 +166,7 @@ fn stream_batches(
         let (tx, rx) = std::sync::mpsc::sync_channel::<Cleaned>(1);
         // Written batches go back to the reader to be filled again: the same
         // few buffers serve the whole stream, so no fresh memory is faulted in
-        // (the kernel zeroes every fresh page: a third of the time on clean text).
+        // (the kernel zeroes every fresh page: up to a quarter of the time on clean text).
         let (free_tx, free_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(BUFFERS);
         let writing = scope.spawn(move || -> std::io::Result<()> {
             for batch in rx {
