@@ -12,6 +12,8 @@ const HEAD: usize = 4096;
 /// declarations are left out: bytes that reach the legacy lane are neither).
 pub fn declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(HEAD)];
+    // either form has `=` before its value: most files have none to look at
+    memchr::memchr(b'=', head)?;
     let label = xml_encoding(head).or_else(|| charset_parameter(head))?;
     let enc = label_to_encoding(label)?;
     let unicode = enc == encoding_rs::UTF_8

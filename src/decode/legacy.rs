@@ -271,17 +271,87 @@ fn name_of(enc: &'static Encoding, bytes: &[u8]) -> &'static str {
     }
 }
 
+/// Whether GB18030 text holds a four-byte sequence (a lead byte, a digit, a
+/// lead byte, a digit). In well-formed GB18030 that shape occurs nowhere
+/// else: a two-byte character never has a digit for its trail, so a high
+/// byte followed by a digit begins a four-byte sequence or is the last byte
+/// of a character, after which a high byte and a digit begin one. So the
+/// shape is searched for wherever it stands, without walking the characters,
+/// and only in blocks that hold a digit at all (a test the compiler
+/// vectorises): most Chinese text has few digits.
 fn has_four_byte_sequences(bytes: &[u8]) -> bool {
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] < 0x80 {
-            i += 1;
-            continue;
+    const BLOCK: usize = 64;
+    let shape =
+        |w: &[u8]| w[0] >= 0x81 && w[1].is_ascii_digit() && w[2] >= 0x81 && w[3].is_ascii_digit();
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = (start + BLOCK).min(bytes.len());
+        let digits = bytes[start..end]
+            .iter()
+            .fold(0u8, |any, b| any | u8::from(b.wrapping_sub(b'0') < 10))
+            != 0;
+        // a shape whose first digit is in this block starts one byte before it
+        if digits {
+            let from = start.saturating_sub(1);
+            let to = (end + 2).min(bytes.len());
+            if bytes[from..to].windows(4).any(shape) {
+                return true;
+            }
         }
-        if bytes.get(i + 1).is_some_and(|b| b.is_ascii_digit()) {
-            return true;
-        }
-        i += 2;
+        start = end;
     }
     false
+}
+
+#[cfg(test)]
+mod four_byte_tests {
+    use super::has_four_byte_sequences;
+    use proptest::prelude::*;
+
+    /// The reference: walk the characters.
+    fn walked(bytes: &[u8]) -> bool {
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] < 0x80 {
+                i += 1;
+                continue;
+            }
+            if bytes.get(i + 1).is_some_and(|b| b.is_ascii_digit()) {
+                return true;
+            }
+            i += 2;
+        }
+        false
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// Well-formed GB18030 (ASCII, two-byte and four-byte characters in
+        /// any order): the shape search agrees with walking the characters.
+        #[test]
+        fn agrees_with_walking(chars in proptest::collection::vec(
+            prop_oneof![
+                6 => (0x20u8..0x7F).prop_map(|b| vec![b]),
+                8 => (0x81u8..=0xFE, prop_oneof![0x40u8..=0x7E, 0x80u8..=0xFE]).prop_map(|(l, t)| vec![l, t]),
+                1 => (0x81u8..=0xFE, b'0'..=b'9', 0x81u8..=0xFE, b'0'..=b'9').prop_map(|(a, b, c, d)| vec![a, b, c, d]),
+            ],
+            0..200,
+        )) {
+            let bytes = chars.concat();
+            prop_assert_eq!(has_four_byte_sequences(&bytes), walked(&bytes));
+        }
+    }
+
+    #[test]
+    fn digits_beside_two_byte_characters_are_not_four_byte_sequences() {
+        // 第1章 2 节, and a four-byte character at the end of a 64-byte block
+        let gbk = b"\xB5\xDA1\xD5\xC2 2 \xBD\xDA";
+        assert!(!has_four_byte_sequences(gbk));
+        for at in 58..66 {
+            let mut v = vec![b'a'; at];
+            v.extend_from_slice(&[0x81, b'3', 0x81, b'0']);
+            v.extend_from_slice(b"tail");
+            assert!(has_four_byte_sequences(&v), "at {at}");
+        }
+    }
 }

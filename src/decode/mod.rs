@@ -268,10 +268,23 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
 /// Control bytes other than tab/newline/CR/form feed/escape mark a binary file.
 fn looks_binary(bytes: &[u8]) -> bool {
     let sample = &bytes[..bytes.len().min(8192)];
-    let controls = sample
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B))
-        .count();
+    // bitwise `&` summed into bytes, a block at a time: a form the compiler
+    // vectorises (a `filter` it steps through byte by byte)
+    let controls: usize = sample
+        .chunks(255)
+        .map(|block| {
+            block.iter().fold(0u8, |n, &b| {
+                n + u8::from(
+                    (b < 0x20)
+                        & (b != b'\t')
+                        & (b != b'\n')
+                        & (b != b'\r')
+                        & (b != 0x0C)
+                        & (b != 0x1B),
+                )
+            }) as usize
+        })
+        .sum();
     controls * 100 > sample.len().max(1)
 }
 

@@ -25,7 +25,7 @@ const MIN_PAIRS: usize = 64;
 
 /// How much of the prefix is read: two thousand characters of Chinese are
 /// plenty, and the decode that follows checks every byte of the file.
-const LOOK: usize = 4096;
+const LOOK: usize = 1024;
 
 /// The counts one encoding's reading of the bytes yields.
 #[derive(Default, Debug)]
