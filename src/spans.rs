@@ -62,13 +62,13 @@ impl Protected {
         &self.blocks
     }
 
-    /// Apply a rule that works on whole lines to the lines outside code
-    /// blocks, each stretch on its own.
     /// Whether whole-line rules must skip blocks (code blocks, raw HTML).
     pub fn has_blocks(&self) -> bool {
         !self.blocks.is_empty()
     }
 
+    /// Apply a rule that works on whole lines to the lines outside code
+    /// blocks, each stretch on its own.
     pub fn apply_to_lines(
         &self,
         text: &str,
