@@ -111,6 +111,11 @@ pub fn line_text<'a>(
         Ok(None) => return Err(NoText::NoField(field.to_owned())),
         Err(e) => return Err(NoText::NotObject(e.to_string())),
     };
+    // the common escapes undone in one search for `\`; `\u` escapes (and
+    // a value that is not a string) go to serde_json
+    if let Some(text) = crate::jsonstr::unescape(raw_text.get()) {
+        return Ok(Some((line, raw_text, text)));
+    }
     match serde_json::from_str(raw_text.get()) {
         Ok(text) => Ok(Some((line, raw_text, text))),
         Err(_) => Err(NoText::NotString(field.to_owned())),

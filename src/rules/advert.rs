@@ -3,7 +3,7 @@
 //! bracketed brand opener); strong lines go anywhere, weaker ones only in a
 //! contiguous block at the head or tail of a document long enough to have one.
 
-use super::lines::{line_spans, remove_lines, zone_drops, LineSpan, Zone};
+use super::lines::{remove_lines, zone_drops, DocLines, Zone};
 use super::{compile_regex, required, RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
 use regex::{Regex, RegexSet};
 
@@ -189,19 +189,18 @@ impl RuleKind for Advert {
     }
 
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
-        self.apply_lines(text, &line_spans(text), hits)
+        self.apply_lines(text, &DocLines::new(text), hits)
     }
 
-    fn apply_lines(&self, text: &str, spans: &[LineSpan], hits: &mut RuleHits) -> Option<String> {
+    fn apply_lines(&self, text: &str, lines: &DocLines, hits: &mut RuleHits) -> Option<String> {
+        let spans = &lines.spans[..];
         // Only lines short enough to be adverts are searched (body paragraphs
         // are long), and only those holding a feature are scored.
         let mut scores = vec![0i32; spans.len()];
         let mut any = false;
         for (i, s) in spans.iter().enumerate() {
             let line = &text[s.start..s.end];
-            if line.len() > self.max_chars * 4
-                || (line.len() > self.max_chars && line.chars().count() > self.max_chars)
-            {
+            if !lines.within_chars(text, i, self.max_chars) {
                 continue;
             }
             if self.any.is_match(line) {

@@ -93,6 +93,51 @@ pub fn line_spans(text: &str) -> Vec<LineSpan> {
     lines(text).collect()
 }
 
+/// Lines longer than this many bytes have their characters counted only when asked.
+const COUNTED: usize = 4096;
+
+/// The lines of one version of a document, found once for every rule that
+/// judges lines, with the character count of each line short enough to count.
+#[derive(Debug, Clone)]
+pub struct DocLines {
+    pub spans: Vec<LineSpan>,
+    /// Characters of each line; `u32::MAX` for a line over [`COUNTED`] bytes.
+    chars: Vec<u32>,
+}
+
+impl DocLines {
+    pub fn new(text: &str) -> Self {
+        let spans = line_spans(text);
+        let chars = spans
+            .iter()
+            .map(|s| {
+                if s.end - s.start <= COUNTED {
+                    text[s.start..s.end].chars().count() as u32
+                } else {
+                    u32::MAX
+                }
+            })
+            .collect();
+        DocLines { spans, chars }
+    }
+
+    /// Whether line `i` of `text` has at most `max` characters.
+    pub fn within_chars(&self, text: &str, i: usize, max: usize) -> bool {
+        let s = self.spans[i];
+        let len = s.end - s.start;
+        if len <= max {
+            return true;
+        }
+        if len > max.saturating_mul(4) {
+            return false;
+        }
+        match self.chars[i] {
+            u32::MAX => text[s.start..s.end].chars().count() <= max,
+            n => n as usize <= max,
+        }
+    }
+}
+
 pub fn is_blank(s: &str) -> bool {
     s.chars().all(char::is_whitespace)
 }

@@ -29,7 +29,7 @@ pub use scope::{DocContext, Scope, Spans};
 
 use crate::spans::{apply_between, Protected};
 pub use kinds::{KindDef, KINDS};
-use lines::LineSpan;
+use lines::DocLines;
 pub use spec::{parse_rule_file, Example, Feature, RuleSpec};
 
 use serde::Deserialize;
@@ -165,7 +165,7 @@ pub trait RuleKind: Send + Sync {
 
     /// [`RuleKind::apply`] given the lines of `text` (kinds that judge lines
     /// share the document's line table instead of each finding the lines).
-    fn apply_lines(&self, text: &str, _lines: &[LineSpan], hits: &mut RuleHits) -> Option<String> {
+    fn apply_lines(&self, text: &str, _lines: &DocLines, hits: &mut RuleHits) -> Option<String> {
         self.apply(text, hits)
     }
 

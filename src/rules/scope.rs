@@ -4,7 +4,7 @@
 //! rules get the same protection). A rule that changes nothing never pays for
 //! finding the spans.
 
-use super::lines::{line_spans, LineSpan};
+use super::lines::DocLines;
 use super::{RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
 use crate::doc::DocKind;
 use crate::spans::Protected;
@@ -80,7 +80,7 @@ impl Scope {
 pub struct DocContext {
     pub kind: DocKind,
     protected: OnceCell<Protected>,
-    lines: OnceCell<Vec<LineSpan>>,
+    lines: OnceCell<DocLines>,
 }
 
 impl DocContext {
@@ -104,8 +104,8 @@ impl DocContext {
     }
 
     /// The lines of `text`, the current version of the document.
-    pub fn lines(&self, text: &str) -> &[LineSpan] {
-        self.lines.get_or_init(|| line_spans(text))
+    pub fn lines(&self, text: &str) -> &DocLines {
+        self.lines.get_or_init(|| DocLines::new(text))
     }
 }
 

@@ -1,7 +1,7 @@
 //! `strip-line`: drop whole lines that match a regex, anywhere or only in a
 //! contiguous block at the head or tail of the document.
 
-use super::lines::{line_spans, remove_lines, zone_drops_gap, LineSpan, Zone};
+use super::lines::{remove_lines, zone_drops_gap, DocLines, LineSpan, Zone};
 use super::prefilter::{lines_at, prefilter, Literals};
 use super::{compile_regex, required, RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
 
@@ -33,13 +33,6 @@ impl StripLine {
 }
 
 impl StripLine {
-    /// Within `max_chars` (bytes first: a line of no more bytes than that is short).
-    fn short_enough(&self, line: &str) -> bool {
-        line.len() <= self.max_chars
-            || (line.len() <= self.max_chars.saturating_mul(4)
-                && line.chars().count() <= self.max_chars)
-    }
-
     /// The line (folded where the rule says) matches the pattern.
     fn matches(&self, line: &str) -> bool {
         if self.fold {
@@ -68,10 +61,11 @@ impl RuleKind for StripLine {
     }
 
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
-        self.apply_lines(text, &line_spans(text), hits)
+        self.apply_lines(text, &DocLines::new(text), hits)
     }
 
-    fn apply_lines(&self, text: &str, spans: &[LineSpan], hits: &mut RuleHits) -> Option<String> {
+    fn apply_lines(&self, text: &str, lines: &DocLines, hits: &mut RuleHits) -> Option<String> {
+        let spans = &lines.spans[..];
         // A rule of any length and zone has its literals (or regex) searched
         // in the whole text at once. One bounded in length or to the edges
         // looks only at the lines it could take: body paragraphs are long,
@@ -94,7 +88,7 @@ impl RuleKind for StripLine {
             let worth_matching = match &candidate {
                 Some(c) => c[i],
                 None => {
-                    self.short_enough(line)
+                    lines.within_chars(text, i, self.max_chars)
                         && self.prefilter.as_ref().is_none_or(|pf| pf.is_match(line))
                 }
             };
