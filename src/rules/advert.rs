@@ -28,7 +28,7 @@ impl Advert {
             return Err(src.error_at(spec.id.span(), "`features` must list at least one pattern"));
         }
         for f in features {
-            compile_regex(&f.pattern, src)?;
+            super::check_regex(f.pattern.get_ref(), f.pattern.span(), src)?;
         }
         let set = RegexSet::new(features.iter().map(|f| f.pattern.get_ref()))
             .map_err(|e| src.error_at(spec.id.span(), e.to_string()))?;

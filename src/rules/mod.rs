@@ -318,6 +318,31 @@ pub(crate) fn compile_regex(
         })
 }
 
+/// Check that `pattern` parses as a regex, with the message [`compile_regex`]
+/// would give, without compiling it: for patterns that are only ever run
+/// combined with others (each is named in its own error, the combination is
+/// compiled once).
+pub(crate) fn check_regex(
+    pattern: &str,
+    span: std::ops::Range<usize>,
+    src: &RuleSource,
+) -> Result<(), RuleError> {
+    regex_syntax::Parser::new()
+        .parse(pattern)
+        .map(drop)
+        .map_err(|e| {
+            src.error_at(
+                span,
+                format!(
+                    "invalid regex: {}",
+                    regex::Error::Syntax(e.to_string())
+                        .to_string()
+                        .replace('\n', " ")
+                ),
+            )
+        })
+}
+
 /// Which rules to run.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {

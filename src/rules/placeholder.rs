@@ -42,12 +42,7 @@ fn combine(
             ));
         }
         let expanded = p.get_ref().replace("{T}", token_alt);
-        Regex::new(&expanded).map_err(|e| {
-            src.error_at(
-                p.span(),
-                format!("invalid regex: {}", e.to_string().replace('\n', " ")),
-            )
-        })?;
+        super::check_regex(&expanded, p.span(), src)?;
         parts.push(format!("(?:{expanded})"));
     }
     Regex::new(&parts.join("|"))
