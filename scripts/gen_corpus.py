@@ -9,6 +9,7 @@ With --tree N, writes only OUTDIR/tree/: N files of about 7 KB in 100 folders,
 a third of them in legacy encodings (GBK, and Big5 for traditional-script text
 taken from ../shared/clean-corpus where it exists).
 """
+import argparse
 import json, os, random, sys
 
 BUILTIN = [
@@ -89,11 +90,16 @@ def tree(out, n, rng, paras):
 
 
 def main():
-    out = sys.argv[1]
-    if "--tree" in sys.argv:
-        tree(out, int(sys.argv[sys.argv.index("--tree") + 1]), random.Random(2), paragraphs())
+    ap = argparse.ArgumentParser(description="Generate a seed-shaped Chinese corpus for benchmarks.")
+    ap.add_argument("outdir")
+    ap.add_argument("--mb", type=int, default=100, help="MB per JSONL shard (default 100)")
+    ap.add_argument("--tree", type=int, metavar="N", help="write a tree of N small files instead")
+    args = ap.parse_args()
+    out = args.outdir
+    if args.tree is not None:
+        tree(out, args.tree, random.Random(2), paragraphs())
         return
-    mb = int(sys.argv[sys.argv.index("--mb") + 1]) if "--mb" in sys.argv else 100
+    mb = args.mb
     rng = random.Random(1)
     paras = paragraphs()
     os.makedirs(os.path.join(out, "files"), exist_ok=True)
