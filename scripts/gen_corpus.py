@@ -10,7 +10,7 @@ a third of them in legacy encodings (GBK, and Big5 for traditional-script text
 taken from ../shared/clean-corpus where it exists).
 """
 import argparse
-import json, os, random, sys
+import json, os, random
 
 BUILTIN = [
     "　　一年来，在区委、区政府的正确领导下，中共揭东区中德工委坚持以新时代中国特色社会主义思想为指导，围绕学习宣传贯彻党的二十大精神这条主线，广泛践行社会主义核心价值观，加强文明培育、深化文明实践、推动文明创建，着力提高全社会文明程度。",
