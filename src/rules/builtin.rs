@@ -115,10 +115,11 @@ fn encoder_wrote(run: &str, decoded: &str, next: Option<char>) -> bool {
 impl RuleKind for PercentDecode {
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
         memchr::memchr(b'%', text.as_bytes())?;
-        let urls = url_spans(text);
+        // URLs are looked for only once an escape is found: most `%` are percentages
+        let mut urls: Option<Vec<(usize, usize)>> = None;
         let mut edits = Vec::new();
         for m in self.run.find_iter(text) {
-            if in_spans(&urls, m.start()) {
+            if in_spans(urls.get_or_insert_with(|| url_spans(text)), m.start()) {
                 continue;
             }
             let run = m.as_str();
