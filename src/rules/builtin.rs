@@ -209,14 +209,24 @@ pub struct Invisible;
 
 impl RuleKind for Invisible {
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
-        // Three-byte sequences starting E2 80/81 or EF BB, and the NUL byte.
+        // Three-byte sequences starting E2 80/81 or EF BB, found in one pass
+        // (aho-corasick's packed searcher tells them from the E2 and EF of
+        // common punctuation by all three bytes), and the NUL byte.
         use std::sync::OnceLock;
-        static GATE: OnceLock<super::prefilter::Literals> = OnceLock::new();
+        static GATE: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
         let gate = GATE.get_or_init(|| {
-            let lits: Vec<String> = INVISIBLE.iter().map(|c| c.to_string()).collect();
-            super::prefilter::Literals::new(&lits).expect("literals")
+            let lits: Vec<String> = INVISIBLE
+                .iter()
+                .filter(|&&c| c != '\u{0}')
+                .map(|c| c.to_string())
+                .collect();
+            aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .build(lits)
+                .expect("literals")
         });
-        let mut at = gate.positions(text);
+        let mut at: Vec<usize> = gate.find_iter(text).map(|m| m.start()).collect();
+        at.extend(memchr::memchr_iter(0, text.as_bytes()));
         if at.is_empty() {
             return None;
         }
