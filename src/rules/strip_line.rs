@@ -30,9 +30,7 @@ impl StripLine {
             prefilter: prefilter(spec, src)?,
         })
     }
-}
 
-impl StripLine {
     /// The line (folded where the rule says) matches the pattern.
     fn matches(&self, line: &str) -> bool {
         if self.fold {
