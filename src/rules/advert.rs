@@ -217,13 +217,10 @@ impl RuleKind for Advert {
         {
             return None;
         }
-        let mut drop = zone_drops(text, spans, Zone::Any, 0, |i| scores[i] >= self.threshold);
-        let non_blank = spans
-            .iter()
-            .filter(|s| !super::lines::is_blank(&text[s.start..s.end]))
-            .count();
+        let mut drop = zone_drops(text, lines, Zone::Any, 0, |i| scores[i] >= self.threshold);
+        let non_blank = lines.blank.iter().filter(|&&b| !b).count();
         if non_blank >= self.short_document_lines {
-            let edge = zone_drops(text, spans, Zone::Edges, self.depth, |i| {
+            let edge = zone_drops(text, lines, Zone::Edges, self.depth, |i| {
                 scores[i] >= self.edge_threshold || scores[i] >= self.threshold
             });
             for (d, e) in drop.iter_mut().zip(edge) {

@@ -3,7 +3,7 @@
 //! whitespace and the document's own title folded) is on the list, in a block at
 //! the head or tail that may step over the title.
 
-use super::lines::{line_spans, remove_lines, zone_drops_gap, Zone};
+use super::lines::{remove_lines, zone_drops_gap, DocLines, Zone};
 use super::{required, RuleError, RuleHits, RuleKind, RuleSource, RuleSpec};
 use std::collections::HashSet;
 
@@ -64,18 +64,25 @@ impl RuleKind for Boilerplate {
         if self.lines.is_empty() {
             return None;
         }
-        let spans = line_spans(text);
+        self.apply_lines(text, &DocLines::new(text), hits)
+    }
+
+    fn apply_lines(&self, text: &str, lines: &DocLines, hits: &mut RuleHits) -> Option<String> {
+        if self.lines.is_empty() {
+            return None;
+        }
+        let spans = &lines.spans;
         let title = if self.titled {
             crate::learn::document_title(text)
         } else {
             None
         };
-        let drop = zone_drops_gap(text, &spans, self.zone, self.depth, self.gap, |i| {
+        let drop = zone_drops_gap(text, lines, self.zone, self.depth, self.gap, |i| {
             let line = text[spans[i].start..spans[i].end].trim();
             self.lines
                 .contains(&crate::learn::normalise_with_title(line, title.as_deref()))
         });
-        remove_lines(text, &spans, &drop, hits)
+        remove_lines(text, spans, &drop, hits)
     }
 
     fn evidence(&self, line: &str) -> super::Evidence {

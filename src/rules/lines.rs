@@ -97,10 +97,12 @@ pub fn line_spans(text: &str) -> Vec<LineSpan> {
 const COUNTED: usize = 4096;
 
 /// The lines of one version of a document, found once for every rule that
-/// judges lines, with the character count of each line short enough to count.
+/// judges lines: where each is, whether it is blank, and the character count
+/// of each line short enough to count.
 #[derive(Debug, Clone)]
 pub struct DocLines {
     pub spans: Vec<LineSpan>,
+    pub blank: Vec<bool>,
     /// Characters of each line; `u32::MAX` for a line over [`COUNTED`] bytes.
     chars: Vec<u32>,
 }
@@ -108,6 +110,10 @@ pub struct DocLines {
 impl DocLines {
     pub fn new(text: &str) -> Self {
         let spans = line_spans(text);
+        let blank = spans
+            .iter()
+            .map(|s| is_blank(&text[s.start..s.end]))
+            .collect();
         let chars = spans
             .iter()
             .map(|s| {
@@ -118,7 +124,11 @@ impl DocLines {
                 }
             })
             .collect();
-        DocLines { spans, chars }
+        DocLines {
+            spans,
+            blank,
+            chars,
+        }
     }
 
     /// Whether line `i` of `text` has at most `max` characters.
@@ -148,29 +158,27 @@ pub fn is_blank(s: &str) -> bool {
 /// computed once, on the text as given, so a second run drops nothing more.
 pub fn zone_drops(
     text: &str,
-    spans: &[LineSpan],
+    lines: &DocLines,
     zone: Zone,
     depth: usize,
     is_hit: impl FnMut(usize) -> bool,
 ) -> Vec<bool> {
-    zone_drops_gap(text, spans, zone, depth, 0, is_hit)
+    zone_drops_gap(text, lines, zone, depth, 0, is_hit)
 }
 
 /// As [`zone_drops`], but an edge walk may step over up to `gap` lines that are
 /// not hits (a document's own title above a site's header block); those stay.
 pub fn zone_drops_gap(
     text: &str,
-    spans: &[LineSpan],
+    lines: &DocLines,
     zone: Zone,
     depth: usize,
     gap: usize,
     mut is_hit: impl FnMut(usize) -> bool,
 ) -> Vec<bool> {
+    let spans = &lines.spans;
+    let blank = &lines.blank;
     let mut drop = vec![false; spans.len()];
-    let blank: Vec<bool> = spans
-        .iter()
-        .map(|s| is_blank(&text[s.start..s.end]))
-        .collect();
     match zone {
         Zone::Any => {
             for i in 0..spans.len() {

@@ -81,7 +81,7 @@ impl RuleKind for StripLine {
         } else {
             None
         };
-        let drop = zone_drops_gap(text, spans, self.zone, self.depth, self.gap, |i| {
+        let drop = zone_drops_gap(text, lines, self.zone, self.depth, self.gap, |i| {
             let line = &text[spans[i].start..spans[i].end];
             let worth_matching = match &candidate {
                 Some(c) => c[i],
