@@ -61,9 +61,6 @@ impl RuleKind for Boilerplate {
     }
 
     fn apply(&self, text: &str, hits: &mut RuleHits) -> Option<String> {
-        if self.lines.is_empty() {
-            return None;
-        }
         self.apply_lines(text, &DocLines::new(text), hits)
     }
 

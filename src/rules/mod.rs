@@ -310,12 +310,15 @@ pub(crate) fn compile_regex(
     regex::RegexBuilder::new(pattern.get_ref())
         .size_limit(64 << 20)
         .build()
-        .map_err(|e| {
-            src.error_at(
-                pattern.span(),
-                format!("invalid regex: {}", e.to_string().replace('\n', " ")),
-            )
-        })
+        .map_err(|e| invalid_regex(src, pattern.span(), &e))
+}
+
+/// The error for a pattern that does not compile, on one line.
+fn invalid_regex(src: &RuleSource, span: std::ops::Range<usize>, e: &regex::Error) -> RuleError {
+    src.error_at(
+        span,
+        format!("invalid regex: {}", e.to_string().replace('\n', " ")),
+    )
 }
 
 /// Check that `pattern` parses as a regex, with the message [`compile_regex`]
@@ -330,17 +333,7 @@ pub(crate) fn check_regex(
     regex_syntax::Parser::new()
         .parse(pattern)
         .map(drop)
-        .map_err(|e| {
-            src.error_at(
-                span,
-                format!(
-                    "invalid regex: {}",
-                    regex::Error::Syntax(e.to_string())
-                        .to_string()
-                        .replace('\n', " ")
-                ),
-            )
-        })
+        .map_err(|e| invalid_regex(src, span, &regex::Error::Syntax(e.to_string())))
 }
 
 /// Which rules to run.
