@@ -1,7 +1,8 @@
 //! Writing without losing data. Every file docclean writes goes through a
 //! temporary file beside its destination, with a name that says whose it is
 //! (`.docclean-tmp-<pid>-…`), renamed into place; backups are written the same
-//! way and never over an existing file. Live temporary files are registered, so
+//! way and never over an existing file. On Linux an output file is written
+//! unnamed and linked into place instead (see `unnamed`). Live temporary files are registered, so
 //! an interrupt can remove them, and a later run can recognise and sweep the
 //! ones a killed run left.
 
@@ -9,6 +10,9 @@ use std::collections::{BTreeSet, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
+
+#[cfg(target_os = "linux")]
+mod unnamed;
 
 /// Every temporary file docclean makes starts with this.
 pub const TEMP_PREFIX: &str = ".docclean-tmp-";
@@ -175,6 +179,10 @@ fn parent_of(dest: &Path) -> &Path {
 
 /// Write `data` to `dest` through a temporary file in the same directory, then rename.
 pub fn write_atomic(dest: &Path, data: &[u8]) -> Result<(), String> {
+    #[cfg(target_os = "linux")]
+    if let Some(r) = unnamed::write(dest, data) {
+        return r;
+    }
     let mut tmp = TempFile::beside(dest)?;
     tmp.write_all(data)
         .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
