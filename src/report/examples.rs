@@ -36,7 +36,8 @@ impl Examples {
         let path = path();
         let doc = self.first.len();
         for (rank, s) in snippets.iter().enumerate().take(MAX_EXAMPLES) {
-            let e = example(&path, s.line, &s.before, &s.after);
+            // escapes are worked out in `finish`, for the few examples kept
+            let e = plain(&path, s.line, &s.before, &s.after);
             if rank == 0 {
                 self.first.push(e);
             } else {
@@ -73,7 +74,7 @@ impl Examples {
         let room = MAX_EXAMPLES.saturating_sub(chosen.len());
         chosen.extend(more.into_iter().take(room));
         chosen.sort_by_key(|(doc, rank, _)| (*doc, *rank));
-        chosen.into_iter().map(|(_, _, e)| e).collect()
+        chosen.into_iter().map(|(_, _, e)| with_escapes(e)).collect()
     }
 
     /// Choose again among examples already chosen (reports merged):
@@ -117,16 +118,28 @@ fn document_key(path: &str) -> (&str, u64) {
 }
 
 /// An example, with escaped forms when before and after look the same.
+#[cfg(test)]
 pub fn example(path: &str, line: usize, before: &str, after: &str) -> Example {
-    let alike = before != after && looks(before) == looks(after);
+    with_escapes(plain(path, line, before, after))
+}
+
+fn plain(path: &str, line: usize, before: &str, after: &str) -> Example {
     Example {
         path: path.to_owned(),
         line,
         before: before.to_owned(),
         after: after.to_owned(),
-        before_escaped: alike.then(|| escaped(before)),
-        after_escaped: alike.then(|| escaped(after)),
+        before_escaped: None,
+        after_escaped: None,
     }
+}
+
+/// `e` with escaped forms when its before and after look the same.
+fn with_escapes(mut e: Example) -> Example {
+    let alike = e.before != e.after && looks(&e.before) == looks(&e.after);
+    e.before_escaped = alike.then(|| escaped(&e.before));
+    e.after_escaped = alike.then(|| escaped(&e.after));
+    e
 }
 
 /// What a reader sees: characters that print as nothing dropped, every run
