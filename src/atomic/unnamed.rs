@@ -5,7 +5,7 @@
 //! system cannot make unnamed files, or `/proc` is not mounted (the link goes
 //! through `/proc/self/fd`), the caller falls back to a named temporary file.
 
-use super::{make_dir, made_dirs, parent_of, register, unregister, TEMP_PREFIX};
+use super::{made_dirs, make_dir, parent_of, register, unregister, TEMP_PREFIX};
 use rustix::fs::{linkat, openat, AtFlags, Mode, OFlags, CWD};
 use rustix::io::Errno;
 use std::io::Write;
@@ -99,7 +99,11 @@ fn replace(proc_path: &str, parent: &Path, dest: &Path) -> Result<(), String> {
 }
 
 fn link_error(dest: &Path, e: Errno) -> String {
-    format!("cannot write {}: {}", dest.display(), std::io::Error::from(e))
+    format!(
+        "cannot write {}: {}",
+        dest.display(),
+        std::io::Error::from(e)
+    )
 }
 
 #[cfg(test)]
@@ -158,6 +162,9 @@ mod tests {
         let e = r.unwrap_err();
         assert!(e.contains("output collision"), "{e}");
         assert_eq!(names(dir.path()), ["a.txt"]);
-        assert_eq!(std::fs::read_to_string(dest.join("inside")).unwrap(), "kept");
+        assert_eq!(
+            std::fs::read_to_string(dest.join("inside")).unwrap(),
+            "kept"
+        );
     }
 }

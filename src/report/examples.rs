@@ -74,7 +74,10 @@ impl Examples {
         let room = MAX_EXAMPLES.saturating_sub(chosen.len());
         chosen.extend(more.into_iter().take(room));
         chosen.sort_by_key(|(doc, rank, _)| (*doc, *rank));
-        chosen.into_iter().map(|(_, _, e)| with_escapes(e)).collect()
+        chosen
+            .into_iter()
+            .map(|(_, _, e)| with_escapes(e))
+            .collect()
     }
 
     /// Choose again among examples already chosen (reports merged):
