@@ -1,7 +1,8 @@
 //! Fault injection: an `--in-place --backup` run is killed (SIGKILL, no
 //! chance to tidy up) at random moments. Afterwards every file must be its
 //! original or its complete cleaned text, every backup complete, and the next
-//! run must take no temporary file for a document and finish the job.
+//! run must take no temporary file for a document and finish the job. A
+//! killed `--out` run must leave only complete files.
 
 use assert_cmd::Command;
 use std::collections::BTreeMap;
@@ -95,6 +96,62 @@ fn killed_in_place_runs_lose_nothing() {
             .unwrap();
         assert_eq!(status.code(), Some(0), "round {round}");
         check_tree(&root, &originals, &cleaned, true);
+    }
+}
+
+#[test]
+fn killed_runs_into_an_output_folder_leave_only_complete_files() {
+    let scratch = tempfile::tempdir().unwrap();
+    let input = scratch.path().join("in");
+    let originals = make_tree(&input, 11);
+    let reference = scratch.path().join("reference");
+    Command::cargo_bin("docclean")
+        .unwrap()
+        .args(["clean", "-q", "--out"])
+        .arg(&reference)
+        .arg(&input)
+        .assert()
+        .code(0);
+    let mut x: u64 = 0xfa17;
+    for round in 0..5 {
+        let out = scratch.path().join(format!("out{round}"));
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("docclean"))
+            .args(["clean", "-q", "-j", "2", "--out"])
+            .arg(&out)
+            .arg(&input)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        std::thread::sleep(Duration::from_millis(10 + (x >> 33) % 300));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let mut written = 0;
+        for e in walkdir::WalkDir::new(&out).into_iter().flatten() {
+            if !e.file_type().is_file() {
+                continue;
+            }
+            let rel = e.path().strip_prefix(&out).unwrap();
+            let name = e.file_name().to_string_lossy();
+            // on Linux an output file has no name until it is whole
+            if cfg!(target_os = "linux") || !name.starts_with(".docclean-tmp-") {
+                assert!(
+                    originals.contains_key(rel),
+                    "round {round}: stray {}",
+                    rel.display()
+                );
+                assert_eq!(
+                    fs::read(e.path()).unwrap(),
+                    fs::read(reference.join(rel)).unwrap(),
+                    "round {round}: {} is not whole",
+                    rel.display()
+                );
+                written += 1;
+            }
+        }
+        assert!(written <= originals.len());
     }
 }
 

@@ -70,11 +70,31 @@ pub fn owner_is_gone(pid: u32) -> bool {
 /// A temporary file beside its destination, registered until it is renamed
 /// into place or dropped (and then removed).
 pub struct TempFile {
-    inner: Option<tempfile::NamedTempFile>,
+    inner: Option<Inner>,
+}
+
+enum Inner {
+    Named(tempfile::NamedTempFile),
+    /// Linux: a file with no name until it is linked into place.
+    #[cfg(target_os = "linux")]
+    Unnamed(std::fs::File),
 }
 
 impl TempFile {
-    /// A temporary file in `dest`'s directory (created if needed).
+    /// A new output file for `dest`, complete once persisted: unnamed where
+    /// the system can make one (nothing is left of it if the run is killed),
+    /// else a named temporary file as [`TempFile::beside`] makes.
+    pub fn for_output(dest: &Path) -> Result<TempFile, String> {
+        #[cfg(target_os = "linux")]
+        if let Some(file) = unnamed::create(parent_of(dest)) {
+            return Ok(TempFile {
+                inner: Some(Inner::Unnamed(file?)),
+            });
+        }
+        Self::beside(dest)
+    }
+
+    /// A named temporary file in `dest`'s directory (created if needed).
     pub fn beside(dest: &Path) -> Result<TempFile, String> {
         let parent = parent_of(dest);
         let made = made_dirs()
@@ -101,39 +121,55 @@ impl TempFile {
         }
         .map_err(|e| format!("cannot write in {}: {e}", parent.display()))?;
         register(tmp.path());
-        Ok(TempFile { inner: Some(tmp) })
+        Ok(TempFile {
+            inner: Some(Inner::Named(tmp)),
+        })
     }
 
+    /// The temporary file's name (one made by [`TempFile::beside`]).
     pub fn path(&self) -> &Path {
-        self.inner.as_ref().expect("live temporary file").path()
+        match self.inner.as_ref().expect("live temporary file") {
+            Inner::Named(tmp) => tmp.path(),
+            #[cfg(target_os = "linux")]
+            Inner::Unnamed(_) => panic!("an unnamed file has no path"),
+        }
     }
 
     pub fn file(&mut self) -> &mut std::fs::File {
-        self.inner
-            .as_mut()
-            .expect("live temporary file")
-            .as_file_mut()
+        match self.inner.as_mut().expect("live temporary file") {
+            Inner::Named(tmp) => tmp.as_file_mut(),
+            #[cfg(target_os = "linux")]
+            Inner::Unnamed(file) => file,
+        }
     }
 
-    /// Rename over `dest` (replacing it if it exists).
+    /// Put in place as `dest` (replacing it if it exists).
     pub fn persist(mut self, dest: &Path) -> Result<(), String> {
-        let tmp = self.inner.take().expect("live temporary file");
-        let path = tmp.path().to_path_buf();
-        let r = tmp
-            .persist(dest)
-            .map(|_| ())
-            .map_err(|e| format!("cannot replace {}: {}", dest.display(), e.error));
-        unregister(&path);
-        r
+        let r = match self.inner.take().expect("live temporary file") {
+            Inner::Named(tmp) => {
+                let path = tmp.path().to_path_buf();
+                let r = tmp.persist(dest).map(|_| ()).map_err(|e| e.error);
+                unregister(&path);
+                r
+            }
+            #[cfg(target_os = "linux")]
+            Inner::Unnamed(file) => unnamed::link(&file, dest, true),
+        };
+        r.map_err(|e| format!("cannot replace {}: {e}", dest.display()))
     }
 
-    /// Rename to `dest`, failing if `dest` exists.
+    /// Put in place as `dest`, failing if `dest` exists.
     pub fn persist_new(mut self, dest: &Path) -> Result<(), std::io::Error> {
-        let tmp = self.inner.take().expect("live temporary file");
-        let path = tmp.path().to_path_buf();
-        let r = tmp.persist_noclobber(dest).map(|_| ()).map_err(|e| e.error);
-        unregister(&path);
-        r
+        match self.inner.take().expect("live temporary file") {
+            Inner::Named(tmp) => {
+                let path = tmp.path().to_path_buf();
+                let r = tmp.persist_noclobber(dest).map(|_| ()).map_err(|e| e.error);
+                unregister(&path);
+                r
+            }
+            #[cfg(target_os = "linux")]
+            Inner::Unnamed(file) => unnamed::link(&file, dest, false),
+        }
     }
 }
 
@@ -148,7 +184,7 @@ impl Write for TempFile {
 
 impl Drop for TempFile {
     fn drop(&mut self) {
-        if let Some(tmp) = self.inner.take() {
+        if let Some(Inner::Named(tmp)) = self.inner.take() {
             unregister(tmp.path());
             // NamedTempFile removes itself
         }
@@ -179,11 +215,7 @@ fn parent_of(dest: &Path) -> &Path {
 
 /// Write `data` to `dest` through a temporary file in the same directory, then rename.
 pub fn write_atomic(dest: &Path, data: &[u8]) -> Result<(), String> {
-    #[cfg(target_os = "linux")]
-    if let Some(r) = unnamed::write(dest, data) {
-        return r;
-    }
-    let mut tmp = TempFile::beside(dest)?;
+    let mut tmp = TempFile::for_output(dest)?;
     tmp.write_all(data)
         .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
     // a rename over a folder fails; only then is it worth asking why

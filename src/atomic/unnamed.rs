@@ -5,53 +5,44 @@
 //! system cannot make unnamed files, or `/proc` is not mounted (the link goes
 //! through `/proc/self/fd`), the caller falls back to a named temporary file.
 
-use super::{made_dirs, make_dir, parent_of, register, unregister, TEMP_PREFIX};
+use super::{made_dirs, make_dir, register, unregister, TEMP_PREFIX};
 use rustix::fs::{linkat, openat, AtFlags, Mode, OFlags, CWD};
 use rustix::io::Errno;
-use std::io::Write;
+use std::fs::File;
 use std::os::fd::AsRawFd;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::OnceLock;
 
-/// Cleared the first time unnamed files turn out not to work here.
+/// Cleared the first time the file system turns out unable to make unnamed files.
 static WORKS: AtomicBool = AtomicBool::new(true);
 
-/// Write `data` to `dest` as an unnamed file linked into place, replacing
-/// `dest` if it exists. `None`: unnamed files are not available here, and
-/// nothing was written.
-pub fn write(dest: &Path, data: &[u8]) -> Option<Result<(), String>> {
-    if !WORKS.load(Ordering::Relaxed) {
-        return None;
-    }
-    let parent = parent_of(dest);
-    let file = match open_unnamed(parent) {
-        Ok(f) => f,
-        Err(Errno::OPNOTSUPP | Errno::ISDIR | Errno::INVAL) => {
-            WORKS.store(false, Ordering::Relaxed);
-            return None;
-        }
-        Err(e) => {
-            let e = std::io::Error::from(e);
-            return Some(Err(format!("cannot write in {}: {e}", parent.display())));
-        }
-    };
-    let mut file = std::fs::File::from(file);
-    if let Err(e) = file.write_all(data) {
-        return Some(Err(format!("cannot write {}: {e}", dest.display())));
-    }
-    let proc_path = format!("/proc/self/fd/{}", file.as_raw_fd());
-    Some(match link(&proc_path, dest) {
-        Ok(()) => Ok(()),
-        Err(Errno::EXIST) => replace(&proc_path, parent, dest),
-        Err(Errno::NOENT) if !Path::new("/proc/self/fd").exists() => {
-            WORKS.store(false, Ordering::Relaxed);
-            return None;
-        }
-        Err(e) => Err(link_error(dest, e)),
-    })
+/// Whether unnamed files can be linked here (`/proc/self/fd` is needed).
+fn available() -> bool {
+    static PROC: OnceLock<bool> = OnceLock::new();
+    WORKS.load(Ordering::Relaxed) && *PROC.get_or_init(|| Path::new("/proc/self/fd").is_dir())
 }
 
 /// An unnamed file in `dir`, making the folder first when this run has not.
+/// `None`: unnamed files are not available here.
+pub fn create(dir: &Path) -> Option<Result<File, String>> {
+    if !available() {
+        return None;
+    }
+    match open_unnamed(dir) {
+        Ok(fd) => Some(Ok(File::from(fd))),
+        Err(Errno::OPNOTSUPP | Errno::ISDIR | Errno::INVAL) => {
+            WORKS.store(false, Ordering::Relaxed);
+            None
+        }
+        Err(e) => Some(Err(format!(
+            "cannot write in {}: {}",
+            dir.display(),
+            std::io::Error::from(e)
+        ))),
+    }
+}
+
 fn open_unnamed(dir: &Path) -> Result<rustix::fd::OwnedFd, Errno> {
     let made = made_dirs()
         .lock()
@@ -73,43 +64,58 @@ fn open_unnamed(dir: &Path) -> Result<rustix::fd::OwnedFd, Errno> {
     }
 }
 
-fn link(proc_path: &str, dest: &Path) -> Result<(), Errno> {
+/// Give `file` (made by [`create`] in `dest`'s folder, and complete) the
+/// name `dest`, replacing what is there unless `replace` is false.
+pub fn link(file: &File, dest: &Path, replace: bool) -> std::io::Result<()> {
+    let proc_path = format!("/proc/self/fd/{}", file.as_raw_fd());
+    match link_at(&proc_path, dest) {
+        Err(Errno::EXIST) if replace => replace_with(&proc_path, dest),
+        r => r.map_err(std::io::Error::from),
+    }
+}
+
+fn link_at(proc_path: &str, dest: &Path) -> Result<(), Errno> {
     linkat(CWD, proc_path, CWD, dest, AtFlags::SYMLINK_FOLLOW)
 }
 
 /// `dest` exists: link under a temporary name, then rename over it.
-fn replace(proc_path: &str, parent: &Path, dest: &Path) -> Result<(), String> {
+fn replace_with(proc_path: &str, dest: &Path) -> std::io::Result<()> {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let tmp = parent.join(format!("{TEMP_PREFIX}{}-link{n}", std::process::id()));
+    let tmp = super::parent_of(dest).join(format!("{TEMP_PREFIX}{}-link{n}", std::process::id()));
     register(&tmp);
-    let r = match link(proc_path, &tmp) {
-        Err(e) => Err(link_error(dest, e)),
-        Ok(()) => std::fs::rename(&tmp, dest).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            if dest.is_dir() {
-                format!("output collision: {} is a directory", dest.display())
-            } else {
-                format!("cannot replace {}: {e}", dest.display())
-            }
-        }),
-    };
+    let r = link_at(proc_path, &tmp)
+        .map_err(std::io::Error::from)
+        .and_then(|()| {
+            std::fs::rename(&tmp, dest).inspect_err(|_| {
+                let _ = std::fs::remove_file(&tmp);
+            })
+        });
     unregister(&tmp);
     r
-}
-
-fn link_error(dest: &Path, e: Errno) -> String {
-    format!(
-        "cannot write {}: {}",
-        dest.display(),
-        std::io::Error::from(e)
-    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+
+    /// What `write_atomic` does with an unnamed file; `None`: not available here.
+    fn write(dest: &Path, data: &[u8]) -> Option<Result<(), String>> {
+        use std::io::Write;
+        let mut file = match create(super::super::parent_of(dest))? {
+            Ok(f) => f,
+            Err(e) => return Some(Err(e)),
+        };
+        file.write_all(data).unwrap();
+        Some(link(&file, dest, true).map_err(|e| {
+            if dest.is_dir() {
+                format!("output collision: {} is a directory", dest.display())
+            } else {
+                e.to_string()
+            }
+        }))
+    }
 
     fn names(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(dir)

@@ -29,7 +29,7 @@ pub(super) fn process_jsonl_file(
         }
         Output::Dir(dir) => {
             let dest = dir.join(&item.rel);
-            let tmp = TempFile::beside(&dest)?;
+            let tmp = TempFile::for_output(&dest)?;
             let (tally, tmp) = jsonl_to_temp(set, &display, &mut reader, tmp, &dest, opts)?;
             tmp.persist(&dest)?;
             tally
