@@ -286,6 +286,16 @@ mod tests {
     }
 
     #[test]
+    fn a_folder_that_cannot_be_made_is_named_with_its_cause() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("plain"), "a file, not a folder").unwrap();
+        let dest = dir.path().join("plain/sub/a.txt");
+        let err = write_atomic(&dest, b"x").unwrap_err();
+        assert!(err.starts_with("cannot create"), "{err}");
+        assert!(err.contains("plain/sub"), "{err}");
+    }
+
+    #[test]
     fn a_folder_removed_during_the_run_is_made_again() {
         let dir = tempfile::tempdir().unwrap();
         let dest = dir.path().join("sub/a.txt");

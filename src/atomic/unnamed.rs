@@ -29,7 +29,24 @@ pub fn create(dir: &Path) -> Option<Result<File, String>> {
     if !available() {
         return None;
     }
-    match open_unnamed(dir) {
+    let made = made_dirs()
+        .lock()
+        .expect("no panic holding it")
+        .contains(dir);
+    if !made {
+        if let Err(e) = make_dir(dir) {
+            return Some(Err(e));
+        }
+    }
+    let opened = match open_unnamed(dir) {
+        // a folder made earlier in the run and removed since: make it again
+        Err(Errno::NOENT) if made => match make_dir(dir) {
+            Ok(()) => open_unnamed(dir),
+            Err(e) => return Some(Err(e)),
+        },
+        r => r,
+    };
+    match opened {
         Ok(fd) => Some(Ok(File::from(fd))),
         Err(Errno::OPNOTSUPP | Errno::ISDIR | Errno::INVAL) => {
             WORKS.store(false, Ordering::Relaxed);
@@ -43,25 +60,10 @@ pub fn create(dir: &Path) -> Option<Result<File, String>> {
     }
 }
 
+/// The usual mode of a new file (0666 less the umask), write only.
 fn open_unnamed(dir: &Path) -> Result<rustix::fd::OwnedFd, Errno> {
-    let made = made_dirs()
-        .lock()
-        .expect("no panic holding it")
-        .contains(dir);
-    if !made && make_dir(dir).is_err() {
-        return Err(Errno::NOENT);
-    }
     let flags = OFlags::TMPFILE | OFlags::WRONLY | OFlags::CLOEXEC;
-    // the usual mode of a new file (0666 less the umask)
-    let mode = Mode::from_raw_mode(0o666);
-    match openat(CWD, dir, flags, mode) {
-        // a folder made earlier in the run and removed since: make it again
-        Err(Errno::NOENT) if made => {
-            make_dir(dir).map_err(|_| Errno::NOENT)?;
-            openat(CWD, dir, flags, mode)
-        }
-        r => r,
-    }
+    openat(CWD, dir, flags, Mode::from_raw_mode(0o666))
 }
 
 /// Give `file` (made by [`create`] in `dest`'s folder, and complete) the
