@@ -28,6 +28,13 @@ impl Protected {
 
     /// The protected spans of `text` read as a document of `kind`.
     pub fn find(text: &str, kind: DocKind) -> Self {
+        if kind != DocKind::Markdown && !may_hold_protected(text) {
+            return Protected::none();
+        }
+        Self::find_all(text, kind)
+    }
+
+    fn find_all(text: &str, kind: DocKind) -> Self {
         let mut blocks = fenced_code(text, kind);
         if kind == DocKind::Markdown {
             blocks.extend(indented_code(text));
@@ -88,6 +95,20 @@ impl Protected {
             .get(i)
             .is_some_and(|r| r.start < end.max(start + 1))
     }
+}
+
+/// Whether `text` holds a byte that every protected construct but Markdown's
+/// indented code needs: fences and code spans (`` ` `` `~`), tags and raw
+/// elements (`<`), URLs (the `/` of `://`, the `w` of `www.`), e-mail
+/// addresses (`@`), heading anchors (`{`), reference definitions and link
+/// targets (`[` `]`), file paths (`/`). Most Chinese prose has none, and four
+/// SIMD scans tell so, where the searches themselves take a dozen.
+fn may_hold_protected(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr3(b'<', b'/', b'`', b).is_some()
+        || memchr::memchr3(b'@', b'{', b'[', b).is_some()
+        || memchr::memchr3(b'~', b']', b'w', b).is_some()
+        || memchr::memchr(b'W', b).is_some()
 }
 
 /// Sort and join overlapping or touching ranges.
@@ -391,6 +412,53 @@ pub fn apply_between(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// One construct for each byte the quick test looks for: each is still found.
+    #[test]
+    fn every_trigger_byte_lets_its_construct_through() {
+        for text in [
+            "见WWW.EXAMPLE.COM",
+            "见www.example.com",
+            "见 http://a.cn 页",
+            "写信给 a@b.cn",
+            "用 `x` 表示",
+            "~~~\ncode\n~~~\n",
+            "<b>粗</b>",
+            "## 标题 {#intro}",
+            "[a]: https://a.cn",
+            "[文](a.md)",
+            "见 docs/intro.md",
+        ] {
+            assert!(
+                !Protected::find(text, DocKind::Plain).is_empty(),
+                "{text:?}"
+            );
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// Text without the bytes `may_hold_protected` looks for has nothing
+        /// to protect, however its other characters fall.
+        #[test]
+        fn text_without_the_trigger_bytes_has_nothing_protected(
+            text in r"[a-vx-zA-VX-Z0-9 .:#%+_!()=*|>\\\-\t\n\r中文党。：（）《》]{0,80}",
+        ) {
+            prop_assert!(!may_hold_protected(&text));
+            prop_assert_eq!(Protected::find_all(&text, DocKind::Plain), Protected::none());
+        }
+
+        /// With them, the quick answer and the full search agree.
+        #[test]
+        fn the_quick_answer_agrees_with_the_full_search(
+            text in r"[a-zA-Z0-9 .:#%+_!()=*|<>/`~@{}\[\]\-\t\n中文]{0,80}",
+        ) {
+            for kind in [DocKind::Plain, DocKind::Markdown] {
+                prop_assert_eq!(Protected::find(&text, kind), Protected::find_all(&text, kind));
+            }
+        }
+    }
 
     fn protected(text: &str, kind: DocKind) -> Vec<&str> {
         Protected::find(text, kind)
