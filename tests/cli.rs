@@ -828,3 +828,57 @@ fn check_prints_in_input_order() {
         assert!(out.contains("~[-D-]{+党+}的二十大"), "{out}");
     }
 }
+
+/// A run over more files than one round holds (`check` takes 256 at a
+/// time): the report's examples are still the first edits of the first
+/// documents in path order that had one, whatever round they fall in, and
+/// `clean` (one round) keeps the same ones.
+#[test]
+fn examples_come_from_the_first_documents_across_rounds() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir(&input).unwrap();
+    // the first round (f000–f255) holds one document to take an example
+    // from; the other two must come from the next round
+    for i in 0..300 {
+        let text = if i == 0 || i >= 256 {
+            format!("第{i}号文件：深入学习贯彻D的二十大精神，全面加强D的建设。\n")
+        } else {
+            format!("第{i}号文件：全面加强基层建设。\n")
+        };
+        fs::write(input.join(format!("f{i:03}.txt")), text).unwrap();
+    }
+    let examples = |args: &[&str], report: &str| -> Vec<String> {
+        let report = dir.path().join(report);
+        docclean()
+            .args(args)
+            .arg(&input)
+            .arg("--report")
+            .arg(&report)
+            .arg("-q")
+            .output()
+            .unwrap();
+        let r: serde_json::Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
+        let rule = r["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == "censor.dang")
+            .unwrap()
+            .clone();
+        rule["examples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["path"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let checked = examples(&["check"], "check.json");
+    let out = dir.path().join("out");
+    let cleaned = examples(&["clean", "--out", out.to_str().unwrap()], "clean.json");
+    assert_eq!(checked.len(), 3, "{checked:?}");
+    for (e, want) in checked.iter().zip(["f000.txt", "f256.txt", "f257.txt"]) {
+        assert!(e.ends_with(want), "{checked:?}");
+    }
+    assert_eq!(checked, cleaned);
+}

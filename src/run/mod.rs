@@ -138,10 +138,11 @@ pub fn run_items(
             .take_while(|item| !opts.is_shard(item))
             .count();
         let (round, after) = rest.split_at(plain.max(1));
+        let skip = examples_full(&total, n);
         let mut t = round
             .par_iter()
             .map(|item| {
-                let t = process_item(set, item, opts);
+                let t = process_item(set, item, opts, &skip);
                 tick();
                 t
             })
@@ -151,6 +152,20 @@ pub fn run_items(
         rest = after;
     }
     total
+}
+
+/// By rule: the rounds so far supplied every example the report keeps (the
+/// first edits of the first documents in input order), so later documents
+/// need make none; making them costs time on every edit.
+fn examples_full(total: &Tally, n: usize) -> Vec<bool> {
+    (0..n)
+        .map(|i| {
+            total
+                .rules
+                .get(i)
+                .is_some_and(|t| t.examples.len() >= crate::rules::hits::MAX_EXAMPLES)
+        })
+        .collect()
 }
 
 fn error_tally(n: usize, path: &str, message: String) -> Tally {
@@ -163,7 +178,14 @@ fn error_tally(n: usize, path: &str, message: String) -> Tally {
     t
 }
 
-fn process_item(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Tally {
+/// `skip_examples`: by rule, the report already holds all the examples it
+/// keeps from earlier rounds (see [`examples_full`]).
+fn process_item(
+    set: &RuleSet,
+    item: &WorkItem,
+    opts: &RunOptions,
+    skip_examples: &[bool],
+) -> Tally {
     let display = item.display();
     if opts.force_jsonl || is_jsonl(&item.path) {
         return match process_jsonl_file(set, item, opts) {
@@ -188,7 +210,7 @@ fn process_item(set: &RuleSet, item: &WorkItem, opts: &RunOptions) -> Tally {
     let kind = opts
         .format
         .unwrap_or_else(|| DocKind::from_path(&item.path));
-    let Some(doc) = clean_whole(set, &display, bytes, kind, opts, &mut tally) else {
+    let Some(doc) = clean_whole(set, &display, bytes, kind, opts, skip_examples, &mut tally) else {
         return tally;
     };
     let result = match &opts.output {
@@ -241,7 +263,7 @@ pub fn run_stdin(set: &RuleSet, opts: &RunOptions) -> std::io::Result<Tally> {
     stdin.lock().read_to_end(&mut bytes)?;
     let mut tally = Tally::new(set.rules.len());
     let kind = opts.format.unwrap_or_default();
-    let doc = clean_whole(set, "<stdin>", bytes, kind, opts, &mut tally);
+    let doc = clean_whole(set, "<stdin>", bytes, kind, opts, &[], &mut tally);
     opts.drain_checks(&mut tally);
     if let Some(doc) = doc {
         if !matches!(opts.output, Output::Check { .. }) {

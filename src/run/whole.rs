@@ -32,6 +32,7 @@ pub(super) fn clean_whole(
     bytes: Vec<u8>,
     kind: DocKind,
     opts: &RunOptions,
+    skip_examples: &[bool],
     tally: &mut Tally,
 ) -> Option<WholeDocument> {
     tally.files = 1;
@@ -47,7 +48,7 @@ pub(super) fn clean_whole(
         }
     };
     tally.record_decoding(display, &decoded);
-    let pipeline = Pipeline::new(set).for_kind(kind);
+    let pipeline = Pipeline::skipping_examples(set, skip_examples).for_kind(kind);
     let (text, outcome, changed) = match &opts.output {
         Output::Check { diff } => {
             let (cleaned, outcome) = pipeline.clean(&decoded.text);
