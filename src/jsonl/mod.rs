@@ -8,7 +8,7 @@ pub mod field;
 use crate::findings::{locate, Finding, LINE_ENDS};
 use crate::pipeline::{DocOutcome, Pipeline};
 use crate::report::{CheckEntry, Tally, Warning};
-use crate::rules::{hits::MAX_EXAMPLES, RuleSet};
+use crate::rules::RuleSet;
 use crate::run::{unified_diff, Output, RunOptions};
 use crate::trace::{trace_document, TraceRecord};
 use batch::BatchReader;
@@ -279,14 +279,7 @@ fn clean_batch(
     let n = set.rules.len();
     // The report keeps the first few examples of each rule in input order:
     // once earlier batches supplied them, this one makes none.
-    let skip: Vec<bool> = (0..n)
-        .map(|i| {
-            so_far
-                .rules
-                .get(i)
-                .is_some_and(|t| t.examples.len() >= MAX_EXAMPLES)
-        })
-        .collect();
+    let skip = so_far.examples_full(n);
     let pipeline =
         Pipeline::skipping_examples(set, &skip).for_kind(opts.format.unwrap_or_default());
     let line_of = |i: usize| first_line + i as u64 + 1;
@@ -346,7 +339,7 @@ fn clean_batch(
 mod tests {
     use super::*;
     use crate::report::Timings;
-    use crate::rules::{build, load_sources, Selection};
+    use crate::rules::{build, hits::MAX_EXAMPLES, load_sources, Selection};
     use std::io::BufReader;
     use std::path::PathBuf;
 

@@ -64,6 +64,20 @@ pub struct RuleTally {
 }
 
 impl Tally {
+    /// By rule (of `n`): the documents tallied so far supplied every example
+    /// the report keeps (the first edits of the first documents in input
+    /// order), so later documents need make none; making them costs time on
+    /// every edit.
+    pub fn examples_full(&self, n: usize) -> Vec<bool> {
+        (0..n)
+            .map(|i| {
+                self.rules
+                    .get(i)
+                    .is_some_and(|t| t.examples.len() >= crate::rules::hits::MAX_EXAMPLES)
+            })
+            .collect()
+    }
+
     pub fn new(n_rules: usize) -> Self {
         Tally {
             rules: vec![RuleTally::default(); n_rules],

@@ -138,7 +138,7 @@ pub fn run_items(
             .take_while(|item| !opts.is_shard(item))
             .count();
         let (round, after) = rest.split_at(plain.max(1));
-        let skip = examples_full(&total, n);
+        let skip = total.examples_full(n);
         let mut t = round
             .par_iter()
             .map(|item| {
@@ -154,20 +154,6 @@ pub fn run_items(
     total
 }
 
-/// By rule: the rounds so far supplied every example the report keeps (the
-/// first edits of the first documents in input order), so later documents
-/// need make none; making them costs time on every edit.
-fn examples_full(total: &Tally, n: usize) -> Vec<bool> {
-    (0..n)
-        .map(|i| {
-            total
-                .rules
-                .get(i)
-                .is_some_and(|t| t.examples.len() >= crate::rules::hits::MAX_EXAMPLES)
-        })
-        .collect()
-}
-
 fn error_tally(n: usize, path: &str, message: String) -> Tally {
     let mut t = Tally::new(n);
     t.files = 1;
@@ -179,7 +165,7 @@ fn error_tally(n: usize, path: &str, message: String) -> Tally {
 }
 
 /// `skip_examples`: by rule, the report already holds all the examples it
-/// keeps from earlier rounds (see [`examples_full`]).
+/// keeps from earlier rounds (see [`Tally::examples_full`]).
 fn process_item(
     set: &RuleSet,
     item: &WorkItem,
