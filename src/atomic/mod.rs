@@ -2,9 +2,9 @@
 //! temporary file beside its destination, with a name that says whose it is
 //! (`.docclean-tmp-<pid>-…`), renamed into place; backups are written the same
 //! way and never over an existing file. On Linux an output file is written
-//! unnamed and linked into place instead (see `unnamed`). Live temporary files are registered, so
-//! an interrupt can remove them, and a later run can recognise and sweep the
-//! ones a killed run left.
+//! unnamed and linked into place instead (see `unnamed`). Live temporary
+//! files are registered, so an interrupt can remove them, and a later run can
+//! recognise and sweep the ones a killed run left.
 
 use std::collections::{BTreeSet, HashSet};
 use std::io::Write;
@@ -97,13 +97,6 @@ impl TempFile {
     /// A named temporary file in `dest`'s directory (created if needed).
     pub fn beside(dest: &Path) -> Result<TempFile, String> {
         let parent = parent_of(dest);
-        let made = made_dirs()
-            .lock()
-            .expect("no panic holding it")
-            .contains(parent);
-        if !made {
-            make_dir(parent)?;
-        }
         let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
         let mut builder = tempfile::Builder::new();
         builder.prefix(&prefix);
@@ -111,14 +104,11 @@ impl TempFile {
         // temporary file's 0600; a replaced one keeps its own (see `keep_metadata`)
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        let tmp = match builder.tempfile_in(parent) {
-            // a folder made earlier in the run and removed since: make it again
-            Err(e) if made && e.kind() == std::io::ErrorKind::NotFound => {
-                make_dir(parent)?;
-                builder.tempfile_in(parent)
-            }
-            r => r,
-        }
+        let tmp = open_in(
+            parent,
+            |dir| builder.tempfile_in(dir),
+            |e| e.kind() == std::io::ErrorKind::NotFound,
+        )?
         .map_err(|e| format!("cannot write in {}: {e}", parent.display()))?;
         register(tmp.path());
         Ok(TempFile {
@@ -144,31 +134,30 @@ impl TempFile {
     }
 
     /// Put in place as `dest` (replacing it if it exists).
-    pub fn persist(mut self, dest: &Path) -> Result<(), String> {
-        let r = match self.inner.take().expect("live temporary file") {
-            Inner::Named(tmp) => {
-                let path = tmp.path().to_path_buf();
-                let r = tmp.persist(dest).map(|_| ()).map_err(|e| e.error);
-                unregister(&path);
-                r
-            }
-            #[cfg(target_os = "linux")]
-            Inner::Unnamed(file) => unnamed::link(&file, dest, true),
-        };
-        r.map_err(|e| format!("cannot replace {}: {e}", dest.display()))
+    pub fn persist(self, dest: &Path) -> Result<(), String> {
+        self.put(dest, true)
+            .map_err(|e| format!("cannot replace {}: {e}", dest.display()))
     }
 
     /// Put in place as `dest`, failing if `dest` exists.
-    pub fn persist_new(mut self, dest: &Path) -> Result<(), std::io::Error> {
+    pub fn persist_new(self, dest: &Path) -> Result<(), std::io::Error> {
+        self.put(dest, false)
+    }
+
+    fn put(mut self, dest: &Path, replace: bool) -> std::io::Result<()> {
         match self.inner.take().expect("live temporary file") {
             Inner::Named(tmp) => {
                 let path = tmp.path().to_path_buf();
-                let r = tmp.persist_noclobber(dest).map(|_| ()).map_err(|e| e.error);
+                let r = if replace {
+                    tmp.persist(dest).map(|_| ()).map_err(|e| e.error)
+                } else {
+                    tmp.persist_noclobber(dest).map(|_| ()).map_err(|e| e.error)
+                };
                 unregister(&path);
                 r
             }
             #[cfg(target_os = "linux")]
-            Inner::Unnamed(file) => unnamed::link(&file, dest, false),
+            Inner::Unnamed(file) => unnamed::link(&file, dest, replace),
         }
     }
 }
@@ -205,6 +194,29 @@ fn make_dir(dir: &Path) -> Result<(), String> {
         .expect("no panic holding it")
         .insert(dir.to_path_buf());
     Ok(())
+}
+
+/// `open(dir)`, making the folder first when this run has not, and again
+/// when `missing` says it was removed since it was made.
+fn open_in<T, E>(
+    dir: &Path,
+    open: impl Fn(&Path) -> Result<T, E>,
+    missing: impl Fn(&E) -> bool,
+) -> Result<Result<T, E>, String> {
+    let made = made_dirs()
+        .lock()
+        .expect("no panic holding it")
+        .contains(dir);
+    if !made {
+        make_dir(dir)?;
+    }
+    Ok(match open(dir) {
+        Err(e) if made && missing(&e) => {
+            make_dir(dir)?;
+            open(dir)
+        }
+        r => r,
+    })
 }
 
 fn parent_of(dest: &Path) -> &Path {

@@ -5,7 +5,7 @@
 //! system cannot make unnamed files, or `/proc` is not mounted (the link goes
 //! through `/proc/self/fd`), the caller falls back to a named temporary file.
 
-use super::{made_dirs, make_dir, register, unregister, TEMP_PREFIX};
+use super::{register, unregister, TEMP_PREFIX};
 use rustix::fs::{linkat, openat, AtFlags, Mode, OFlags, CWD};
 use rustix::io::Errno;
 use std::fs::File;
@@ -29,22 +29,9 @@ pub fn create(dir: &Path) -> Option<Result<File, String>> {
     if !available() {
         return None;
     }
-    let made = made_dirs()
-        .lock()
-        .expect("no panic holding it")
-        .contains(dir);
-    if !made {
-        if let Err(e) = make_dir(dir) {
-            return Some(Err(e));
-        }
-    }
-    let opened = match open_unnamed(dir) {
-        // a folder made earlier in the run and removed since: make it again
-        Err(Errno::NOENT) if made => match make_dir(dir) {
-            Ok(()) => open_unnamed(dir),
-            Err(e) => return Some(Err(e)),
-        },
-        r => r,
+    let opened = match super::open_in(dir, open_unnamed, |e| *e == Errno::NOENT) {
+        Ok(r) => r,
+        Err(e) => return Some(Err(e)),
     };
     match opened {
         Ok(fd) => Some(Ok(File::from(fd))),
@@ -99,25 +86,12 @@ fn replace_with(proc_path: &str, dest: &Path) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    //! Through `write_atomic`, which takes this path where the file system
+    //! can make unnamed files (and the named one elsewhere, where the same
+    //! must hold).
+    use super::super::write_atomic;
     use std::os::unix::fs::PermissionsExt;
-
-    /// What `write_atomic` does with an unnamed file; `None`: not available here.
-    fn write(dest: &Path, data: &[u8]) -> Option<Result<(), String>> {
-        use std::io::Write;
-        let mut file = match create(super::super::parent_of(dest))? {
-            Ok(f) => f,
-            Err(e) => return Some(Err(e)),
-        };
-        file.write_all(data).unwrap();
-        Some(link(&file, dest, true).map_err(|e| {
-            if dest.is_dir() {
-                format!("output collision: {} is a directory", dest.display())
-            } else {
-                e.to_string()
-            }
-        }))
-    }
+    use std::path::Path;
 
     fn names(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(dir)
@@ -132,11 +106,7 @@ mod tests {
     fn a_new_file_appears_whole_with_the_usual_mode_and_nothing_beside_it() {
         let dir = tempfile::tempdir().unwrap();
         let dest = dir.path().join("sub/a.txt");
-        let Some(r) = write(&dest, b"hello") else {
-            eprintln!("unnamed files are not available on this file system");
-            return;
-        };
-        r.unwrap();
+        write_atomic(&dest, b"hello").unwrap();
         assert_eq!(std::fs::read(&dest).unwrap(), b"hello");
         assert_eq!(names(&dir.path().join("sub")), ["a.txt"]);
         let usual = dir.path().join("usual");
@@ -150,10 +120,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let dest = dir.path().join("a.txt");
         std::fs::write(&dest, "old text that is longer").unwrap();
-        let Some(r) = write(&dest, b"new") else {
-            return;
-        };
-        r.unwrap();
+        write_atomic(&dest, b"new").unwrap();
         assert_eq!(std::fs::read(&dest).unwrap(), b"new");
         assert_eq!(names(dir.path()), ["a.txt"]);
     }
@@ -164,10 +131,7 @@ mod tests {
         let dest = dir.path().join("a.txt");
         std::fs::create_dir(&dest).unwrap();
         std::fs::write(dest.join("inside"), "kept").unwrap();
-        let Some(r) = write(&dest, b"x") else {
-            return;
-        };
-        let e = r.unwrap_err();
+        let e = write_atomic(&dest, b"x").unwrap_err();
         assert!(e.contains("output collision"), "{e}");
         assert_eq!(names(dir.path()), ["a.txt"]);
         assert_eq!(
