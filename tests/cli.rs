@@ -79,12 +79,7 @@ fn samples_clean_to_their_expected_tree() {
     }
     assert_eq!(r["skipped"].as_array().unwrap().len(), 2);
     assert_eq!(r["encodings"]["GBK"], 1, "{}", r["encodings"]);
-    let rule = &r["rules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["id"] == "censor.dang")
-        .unwrap();
+    let rule = rule_in(&r, "censor.dang");
     assert!(rule["judged_documents"].as_u64().unwrap() >= 3);
     assert!(!rule["examples"].as_array().unwrap().is_empty());
     let warnings = r["warnings"].as_array().unwrap();
@@ -859,14 +854,7 @@ fn examples_come_from_the_first_documents_across_rounds() {
             .output()
             .unwrap();
         let r: serde_json::Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
-        let rule = r["rules"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["id"] == "censor.dang")
-            .unwrap()
-            .clone();
-        rule["examples"]
+        rule_in(&r, "censor.dang")["examples"]
             .as_array()
             .unwrap()
             .iter()
@@ -881,4 +869,14 @@ fn examples_come_from_the_first_documents_across_rounds() {
         assert!(e.ends_with(want), "{checked:?}");
     }
     assert_eq!(checked, cleaned);
+}
+
+/// The entry of rule `id` in a JSON report.
+fn rule_in<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == id)
+        .unwrap_or_else(|| panic!("no rule {id} in the report"))
 }
