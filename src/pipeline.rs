@@ -77,16 +77,9 @@ impl<'a> Pipeline<'a> {
         let mut settled = None;
         for _ in 0..MAX_PASSES {
             let input = cur.as_deref().unwrap_or(text);
-            match self.pass(
-                Cow::Borrowed(input),
-                &mut outcome,
-                &mut |_, _, _| {},
-                settled,
-            ) {
-                (Cow::Owned(next), Some(last)) if next != input => {
-                    cur = Some(next);
-                    settled = Some(last);
-                }
+            let observe = &mut |_: &Rule, _: &str, _: &str| {};
+            match self.pass(Cow::Borrowed(input), &mut outcome, observe, &mut settled) {
+                (Cow::Owned(next), true) if next != input => cur = Some(next),
                 _ => break,
             }
         }
@@ -106,13 +99,13 @@ impl<'a> Pipeline<'a> {
         let mut changed = false;
         let mut settled = None;
         for _ in 0..MAX_PASSES {
-            let (next, last) = self.pass(Cow::Owned(cur), &mut outcome, &mut |_, _, _| {}, settled);
+            let observe = &mut |_: &Rule, _: &str, _: &str| {};
+            let (next, edited) = self.pass(Cow::Owned(cur), &mut outcome, observe, &mut settled);
             cur = next.into_owned();
-            if last.is_none() {
+            if !edited {
                 break;
             }
             changed = true;
-            settled = last;
         }
         outcome.emptied = cur.trim().is_empty() && !was_blank;
         (cur, outcome, changed)
@@ -125,11 +118,13 @@ impl<'a> Pipeline<'a> {
         let mut cur = text.to_owned();
         let mut settled = None;
         for _ in 0..MAX_PASSES {
-            match self.pass(Cow::Borrowed(cur.as_str()), &mut outcome, observe, settled) {
-                (Cow::Owned(next), Some(last)) if next != cur => {
-                    cur = next;
-                    settled = Some(last);
-                }
+            match self.pass(
+                Cow::Borrowed(cur.as_str()),
+                &mut outcome,
+                observe,
+                &mut settled,
+            ) {
+                (Cow::Owned(next), true) if next != cur => cur = next,
                 _ => break,
             }
         }
@@ -148,28 +143,30 @@ impl<'a> Pipeline<'a> {
         }
     }
 
-    /// Every stage once; returns the text and the index of the last rule
-    /// that changed it (`None`: no rule did). Report rules describe the text
-    /// as the last pass left it, so their counts start over.
+    /// Every stage once; the flag says whether a rule changed anything.
+    /// Report rules describe the text as the last pass left it, so their
+    /// counts start over.
     ///
-    /// `settled`: the last rule that changed the text in the previous pass.
-    /// Every rule after it met this pass's input there and left it alone;
-    /// rules depend on nothing but the text, so while this pass has changed
-    /// nothing they would leave it alone again, and are not run. Their
-    /// counts (report rules' too) already describe this text.
+    /// `settled`: the last rule that changed the text, in the previous pass
+    /// (updated for the next). Every rule after it met this pass's input
+    /// there and left it alone; rules depend on nothing but the text, so
+    /// while this pass has changed nothing they would leave it alone again,
+    /// and are not run. Their counts (report rules' too) already describe
+    /// this text.
     fn pass<'t>(
         &self,
         text: Cow<'t, str>,
         outcome: &mut DocOutcome,
         observe: &mut Observer,
-        settled: Option<usize>,
-    ) -> (Cow<'t, str>, Option<usize>) {
+        settled: &mut Option<usize>,
+    ) -> (Cow<'t, str>, bool) {
+        let before = *settled;
         let mut cur = text;
         let mut last = None;
         let mut doc = DocContext::new(self.kind);
         let rules = self.set.rules.iter().zip(outcome.hits.iter_mut());
         for (i, (rule, hits)) in rules.enumerate() {
-            if last.is_none() && settled.is_some_and(|s| i > s) {
+            if last.is_none() && before.is_some_and(|s| i > s) {
                 break;
             }
             if rule.action == Action::Report {
@@ -185,7 +182,10 @@ impl<'a> Pipeline<'a> {
                 doc.text_changed();
             }
         }
-        (cur, last)
+        if last.is_some() {
+            *settled = last;
+        }
+        (cur, last.is_some())
     }
 }
 
@@ -233,13 +233,14 @@ mod tests {
         let mut outcome = p.fresh_outcome();
         let mut cur = text.to_owned();
         for _ in 0..MAX_PASSES {
+            let observe = &mut |_: &Rule, _: &str, _: &str| {};
             match p.pass(
                 Cow::Borrowed(cur.as_str()),
                 &mut outcome,
-                &mut |_, _, _| {},
-                None,
+                observe,
+                &mut None,
             ) {
-                (Cow::Owned(next), Some(_)) if next != cur => cur = next,
+                (Cow::Owned(next), true) if next != cur => cur = next,
                 _ => break,
             }
         }
