@@ -5,7 +5,7 @@
 //! Chinese text runs several times faster than an automaton stepping through
 //! it byte by byte. It is built directly: the automaton's own choice of
 //! prefilter takes Teddy only for up to 16 literals. Where Teddy cannot be
-//! built (no SSSE3), the automaton searches.
+//! built (no SSSE3, or more than 128 literals), the automaton searches.
 
 use aho_corasick::packed;
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -24,19 +24,23 @@ pub enum Many {
 
 impl Many {
     fn new(lits: &[String]) -> Result<Self, String> {
-        let packed = packed::Config::new()
+        match packed::Config::new()
             .match_kind(packed::MatchKind::LeftmostFirst)
             .builder()
             .extend(lits)
-            .build();
-        match packed {
+            .build()
+        {
             Some(s) => Ok(Many::Packed(s)),
-            None => AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostFirst)
-                .build(lits)
-                .map(Many::Automaton)
-                .map_err(|e| e.to_string()),
+            None => Self::automaton(lits),
         }
+    }
+
+    fn automaton(lits: &[String]) -> Result<Self, String> {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(lits)
+            .map(Many::Automaton)
+            .map_err(|e| e.to_string())
     }
 
     fn is_match(&self, text: &str) -> bool {
@@ -206,6 +210,28 @@ mod tests {
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         assert_eq!(lines_at(&starts, &few.positions(text)), vec![1, 3]);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        /// Teddy (built where it can run) and the automaton it falls back
+        /// to give the same answers.
+        #[test]
+        fn teddy_and_the_automaton_agree(
+            // of three bytes or more, as Teddy wants with this many
+            lits in proptest::collection::vec("[上传下载][上传下载a]{0,2}", 9..20),
+            text in "[上传下载a\n ]{0,80}",
+        ) {
+            let teddy = Many::new(&lits).unwrap();
+            let automaton = Many::automaton(&lits).unwrap();
+            prop_assert!(matches!(automaton, Many::Automaton(_)));
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("ssse3") {
+                prop_assert!(matches!(teddy, Many::Packed(_)));
+            }
+            prop_assert_eq!(teddy.is_match(&text), automaton.is_match(&text));
+            prop_assert_eq!(teddy.starts(&text), automaton.starts(&text));
+        }
     }
 
     #[test]
