@@ -93,6 +93,72 @@ fn canonical(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
+/// The resolved paths of the folders items are in, without resolving each
+/// one (a lookup per path component) where the walk is known: a walk that
+/// follows no links yields files in real folders under its root, so such a
+/// folder resolves to the root's resolved path joined with the rest.
+#[derive(Default)]
+struct Resolver {
+    /// Roots of walks that follow no links: as given, and resolved.
+    roots: Vec<(PathBuf, PathBuf)>,
+    /// Files named as inputs, whose folders are resolved as they are.
+    files: HashSet<PathBuf>,
+}
+
+impl Resolver {
+    fn folder(&self, item: &WorkItem) -> PathBuf {
+        let parent = item.path.parent().unwrap_or(Path::new("."));
+        if self.files.contains(&item.path) {
+            return canonical(parent);
+        }
+        // The innermost root: an outer walk does not enter a linked folder
+        // that is itself an input.
+        let root = self
+            .roots
+            .iter()
+            .filter_map(|(given, resolved)| Some((parent.strip_prefix(given).ok()?, resolved)))
+            .max_by_key(|(rest, _)| std::cmp::Reverse(rest.components().count()));
+        match root {
+            Some((rest, resolved)) if rest.as_os_str().is_empty() => resolved.clone(),
+            Some((rest, resolved)) => resolved.join(rest),
+            None => canonical(parent),
+        }
+    }
+}
+
+/// What a walk knows of the output directory before it resolves a folder's
+/// path to compare it: that no folder can be it (it does not exist yet), or,
+/// in a walk that follows no links, the one name it can have (a real
+/// folder's name is the last component of its resolved path).
+#[derive(Clone, Copy)]
+enum OutDir<'a> {
+    Absent,
+    Named(&'a std::ffi::OsStr),
+    Unknown,
+}
+
+impl<'a> OutDir<'a> {
+    /// `out_canon`: the output directory resolved.
+    fn of(out: Option<&Path>, out_canon: Option<&'a Path>, follow: bool) -> OutDir<'a> {
+        match (out, out_canon) {
+            (Some(out), Some(oc)) if out.is_dir() => match oc.file_name() {
+                Some(name) if !follow => OutDir::Named(name),
+                _ => OutDir::Unknown,
+            },
+            _ => OutDir::Absent,
+        }
+    }
+
+    /// Whether the folder met in a walk may be the output directory.
+    fn may_be(self, entry: &ignore::DirEntry) -> bool {
+        match self {
+            OutDir::Absent => false,
+            OutDir::Named(name) => entry.file_name() == name,
+            OutDir::Unknown => true,
+        }
+    }
+}
+
 /// Where a path that may not exist yet will be once its directories are
 /// made: its longest existing ancestor resolved, the rest (`..` included)
 /// applied to it, as creating the directories would.
@@ -128,16 +194,18 @@ pub fn discover(inputs: &[PathBuf], opts: WalkOptions) -> Result<Discovered, Dis
             return Err(DiscoverError::OutIsFile(out.display().to_string()));
         }
     }
+    let out_dir = OutDir::of(opts.out, out_canon.as_deref(), opts.filters.follow);
+    let mut resolver = Resolver::default();
     let mut found = Discovered::default();
     for input in inputs {
         let meta = std::fs::symlink_metadata(input)
             .map_err(|_| DiscoverError::Missing(input.display().to_string()))?;
-        if let Some(oc) = &out_canon {
-            if &canonical(input) == oc {
-                return Err(DiscoverError::OutIsInput(input.display().to_string()));
-            }
+        let resolved = out_canon.as_ref().map(|_| canonical(input));
+        if resolved.is_some() && resolved == out_canon {
+            return Err(DiscoverError::OutIsInput(input.display().to_string()));
         }
         if meta.is_file() || (meta.file_type().is_symlink() && input.is_file()) {
+            resolver.files.insert(input.clone());
             if let Some(why) = own_file(input, opts, &mut found) {
                 found.own_files.push((input.display().to_string(), why));
                 continue;
@@ -152,7 +220,15 @@ pub fn discover(inputs: &[PathBuf], opts: WalkOptions) -> Result<Discovered, Dis
             });
             continue;
         }
-        walk_dir(input, out_canon.as_deref(), opts, &mut found)?;
+        if let (Some(resolved), false) = (resolved, opts.filters.follow) {
+            resolver.roots.push((input.clone(), resolved));
+        }
+        walk_dir(
+            input,
+            out_canon.as_deref().map(|oc| (oc, out_dir)),
+            opts,
+            &mut found,
+        )?;
     }
     check_collisions(&found.items)?;
     // The same file named twice is processed once.
@@ -161,7 +237,7 @@ pub fn discover(inputs: &[PathBuf], opts: WalkOptions) -> Result<Discovered, Dis
         .sort_by(|a, b| a.rel.cmp(&b.rel).then(a.path.cmp(&b.path)));
     found.items.dedup_by(|a, b| a.rel == b.rel);
     if let (Some(out), Some(oc)) = (opts.out, &out_canon) {
-        check_outputs(&found.items, out, oc)?;
+        check_outputs(&found.items, out, oc, &resolver)?;
     }
     Ok(found)
 }
@@ -218,7 +294,7 @@ fn walker(input: &Path, filters: Filters, standard: bool) -> Result<ignore::Walk
 /// Walk one input directory into `found`.
 fn walk_dir(
     input: &Path,
-    out_canon: Option<&Path>,
+    out_canon: Option<(&Path, OutDir<'_>)>,
     opts: WalkOptions,
     found: &mut Discovered,
 ) -> Result<(), DiscoverError> {
@@ -234,8 +310,12 @@ fn walk_dir(
             continue; // stdin, which a walk never yields
         };
         if ft.is_dir() {
-            if let Some(oc) = out_canon {
-                if entry.depth() > 0 && canonical(entry.path()) == oc && holds_files(entry.path()) {
+            if let Some((oc, out_dir)) = out_canon {
+                if entry.depth() > 0
+                    && out_dir.may_be(&entry)
+                    && canonical(entry.path()) == oc
+                    && holds_files(entry.path())
+                {
                     return Err(DiscoverError::OutInsideInput {
                         out: entry.path().display().to_string(),
                         input: input.display().to_string(),
@@ -408,7 +488,12 @@ fn check_collisions(items: &[WorkItem]) -> Result<(), DiscoverError> {
 /// No output may be written over an input: compared by resolved path, and by
 /// file identity where the output exists. Only outputs that can meet an input
 /// are looked at (the output tree overlaps an input's directory).
-fn check_outputs(items: &[WorkItem], out: &Path, out_canon: &Path) -> Result<(), DiscoverError> {
+fn check_outputs(
+    items: &[WorkItem],
+    out: &Path,
+    out_canon: &Path,
+    resolver: &Resolver,
+) -> Result<(), DiscoverError> {
     // items come folder by folder: each folder is resolved once
     let mut last: Option<(&Path, bool)> = None;
     let mut any_overlap = false;
@@ -417,7 +502,7 @@ fn check_outputs(items: &[WorkItem], out: &Path, out_canon: &Path) -> Result<(),
         let overlaps = match last {
             Some((p, o)) if p == parent => o,
             _ => {
-                let dir = canonical(parent);
+                let dir = resolver.folder(item);
                 dir.starts_with(out_canon) || out_canon.starts_with(&dir)
             }
         };

@@ -86,6 +86,43 @@ fn an_output_inside_an_input_that_holds_files_is_refused() {
     assert!(!fresh.join("clean").exists());
 }
 
+/// The folder inside the input is found whatever the spelling of `--out`
+/// (through a link, through `..`) and whether or not the walk follows links.
+#[cfg(unix)]
+#[test]
+fn an_output_inside_an_input_is_refused_however_it_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir_all(input.join("deep/sub")).unwrap();
+    fs::write(input.join("a.txt"), NOISY).unwrap();
+    fs::write(input.join("deep/sub/a.txt"), "作者自己的文件\n").unwrap();
+    std::os::unix::fs::symlink(input.join("deep"), dir.path().join("link")).unwrap();
+    let spellings = [
+        dir.path().join("link/sub"),
+        input.join("deep/../deep/sub"),
+        input.join("deep/sub/."),
+    ];
+    for out in &spellings {
+        for follow in [false, true] {
+            let mut cmd = docclean();
+            cmd.arg("clean").arg(&input).arg("--out").arg(out);
+            if follow {
+                cmd.arg("-L");
+            }
+            let run = cmd.assert().code(2);
+            assert!(
+                stderr_of(&run).contains("inside the input"),
+                "{out:?} (follow {follow}): {}",
+                stderr_of(&run)
+            );
+        }
+    }
+    assert_eq!(
+        fs::read_to_string(input.join("deep/sub/a.txt")).unwrap(),
+        "作者自己的文件\n"
+    );
+}
+
 #[test]
 fn backups_are_kept_and_never_taken_as_documents() {
     let dir = tempfile::tempdir().unwrap();
