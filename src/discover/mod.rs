@@ -6,9 +6,13 @@
 //! (temporary files, lock files, backups) are never documents. Collisions,
 //! and outputs that would land on inputs, are usage errors.
 
+mod outputs;
+
 use ignore::overrides::{Override, OverrideBuilder};
 use ignore::WalkBuilder;
-use std::collections::{BTreeMap, HashSet};
+use outputs::{canonical, check_collisions, check_outputs, holds_files, order_key, resolved};
+use outputs::{OutDir, Resolver};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -89,103 +93,6 @@ pub enum DiscoverError {
     BadGlob { glob: String, message: String },
 }
 
-fn canonical(p: &Path) -> PathBuf {
-    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
-}
-
-/// The resolved paths of the folders items are in, without resolving each
-/// one (a lookup per path component) where the walk is known: a walk that
-/// follows no links yields files in real folders under its root, so such a
-/// folder resolves to the root's resolved path joined with the rest.
-#[derive(Default)]
-struct Resolver {
-    /// Roots of walks that follow no links: as given, and resolved.
-    roots: Vec<(PathBuf, PathBuf)>,
-    /// Files named as inputs, whose folders are resolved as they are.
-    files: HashSet<PathBuf>,
-}
-
-impl Resolver {
-    fn folder(&self, item: &WorkItem) -> PathBuf {
-        let parent = item.path.parent().unwrap_or(Path::new("."));
-        if self.files.contains(&item.path) {
-            return canonical(parent);
-        }
-        // The innermost root: an outer walk does not enter a linked folder
-        // that is itself an input.
-        let root = self
-            .roots
-            .iter()
-            .filter_map(|(given, resolved)| Some((parent.strip_prefix(given).ok()?, resolved)))
-            .max_by_key(|(rest, _)| std::cmp::Reverse(rest.components().count()));
-        match root {
-            Some((rest, resolved)) if rest.as_os_str().is_empty() => resolved.clone(),
-            Some((rest, resolved)) => resolved.join(rest),
-            None => canonical(parent),
-        }
-    }
-}
-
-/// What a walk knows of the output directory before it resolves a folder's
-/// path to compare it: that no folder can be it (it does not exist yet), or,
-/// in a walk that follows no links, the one name it can have (a real
-/// folder's name is the last component of its resolved path).
-#[derive(Clone, Copy)]
-enum OutDir<'a> {
-    Absent,
-    Named(&'a std::ffi::OsStr),
-    Unknown,
-}
-
-impl<'a> OutDir<'a> {
-    /// `out_canon`: the output directory resolved.
-    fn of(out: Option<&Path>, out_canon: Option<&'a Path>, follow: bool) -> OutDir<'a> {
-        match (out, out_canon) {
-            (Some(out), Some(oc)) if out.is_dir() => match oc.file_name() {
-                Some(name) if !follow => OutDir::Named(name),
-                _ => OutDir::Unknown,
-            },
-            _ => OutDir::Absent,
-        }
-    }
-
-    /// Whether the folder met in a walk may be the output directory.
-    fn may_be(self, entry: &ignore::DirEntry) -> bool {
-        match self {
-            OutDir::Absent => false,
-            OutDir::Named(name) => entry.file_name() == name,
-            OutDir::Unknown => true,
-        }
-    }
-}
-
-/// Where a path that may not exist yet will be once its directories are
-/// made: its longest existing ancestor resolved, the rest (`..` included)
-/// applied to it, as creating the directories would.
-fn resolved(p: &Path) -> PathBuf {
-    let absolute = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let mut base = absolute.as_path();
-    let mut rest = Vec::new();
-    while !base.exists() {
-        let (Some(parent), Some(name)) = (base.parent(), base.components().next_back()) else {
-            return absolute;
-        };
-        rest.push(name);
-        base = parent;
-    }
-    let mut out = canonical(base);
-    for c in rest.into_iter().rev() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// Walk the inputs. `out` is skipped where it lies inside an input.
 pub fn discover(inputs: &[PathBuf], opts: WalkOptions) -> Result<Discovered, DiscoverError> {
     let out_canon = opts.out.map(resolved);
@@ -230,11 +137,11 @@ pub fn discover(inputs: &[PathBuf], opts: WalkOptions) -> Result<Discovered, Dis
             &mut found,
         )?;
     }
-    check_collisions(&found.items)?;
-    // The same file named twice is processed once.
     found
         .items
-        .sort_by(|a, b| a.rel.cmp(&b.rel).then(a.path.cmp(&b.path)));
+        .sort_by_cached_key(|i| (order_key(&i.rel), i.path.clone()));
+    check_collisions(&found.items)?;
+    // The same file named twice is processed once.
     found.items.dedup_by(|a, b| a.rel == b.rel);
     if let (Some(out), Some(oc)) = (opts.out, &out_canon) {
         check_outputs(&found.items, out, oc, &resolver)?;
@@ -278,8 +185,7 @@ fn walker(input: &Path, filters: Filters, standard: bool) -> Result<ignore::Walk
     b.standard_filters(standard && !filters.no_ignore)
         .hidden(false)
         .require_git(false)
-        .follow_links(filters.follow)
-        .sort_by_file_name(|a, b| a.cmp(b));
+        .follow_links(filters.follow);
     if standard {
         b.overrides(overrides(input, filters)?);
         let hidden = filters.hidden;
@@ -293,6 +199,28 @@ fn walker(input: &Path, filters: Filters, standard: bool) -> Result<ignore::Walk
 
 /// Walk one input directory into `found`.
 fn walk_dir(
+    input: &Path,
+    out_canon: Option<(&Path, OutDir<'_>)>,
+    opts: WalkOptions,
+    found: &mut Discovered,
+) -> Result<(), DiscoverError> {
+    // The walk goes in directory order (sorting each folder's names costs
+    // more than the walk); what it finds is put in path order after it.
+    let marks = (
+        found.errors.len(),
+        found.links.len(),
+        found.own_files.len(),
+        found.locks.len(),
+    );
+    walk_into(input, out_canon, opts, found)?;
+    found.errors[marks.0..].sort();
+    found.links[marks.1..].sort();
+    found.own_files[marks.2..].sort();
+    found.locks[marks.3..].sort();
+    Ok(())
+}
+
+fn walk_into(
     input: &Path,
     out_canon: Option<(&Path, OutDir<'_>)>,
     opts: WalkOptions,
@@ -459,95 +387,6 @@ fn own_file(path: &Path, opts: WalkOptions, found: &mut Discovered) -> Option<St
         Some(suffix) if name.ends_with(suffix) => Some(format!("backup (ends in {suffix})")),
         _ => None,
     }
-}
-
-/// Whether a directory holds any file, at any depth.
-fn holds_files(dir: &Path) -> bool {
-    WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .any(|e| !e.file_type().is_dir())
-}
-
-fn check_collisions(items: &[WorkItem]) -> Result<(), DiscoverError> {
-    let mut seen: BTreeMap<&Path, &Path> = BTreeMap::new();
-    for item in items {
-        if let Some(prev) = seen.insert(&item.rel, &item.path) {
-            if canonical(prev) != canonical(&item.path) {
-                return Err(DiscoverError::Collision {
-                    a: prev.display().to_string(),
-                    b: item.path.display().to_string(),
-                    rel: item.rel.display().to_string(),
-                });
-            }
-        }
-    }
-    Ok(())
-}
-
-/// No output may be written over an input: compared by resolved path, and by
-/// file identity where the output exists. Only outputs that can meet an input
-/// are looked at (the output tree overlaps an input's directory).
-fn check_outputs(
-    items: &[WorkItem],
-    out: &Path,
-    out_canon: &Path,
-    resolver: &Resolver,
-) -> Result<(), DiscoverError> {
-    // items come folder by folder: each folder is resolved once
-    let mut last: Option<(&Path, bool)> = None;
-    let mut any_overlap = false;
-    for item in items {
-        let parent = item.path.parent().unwrap_or(Path::new("."));
-        let overlaps = match last {
-            Some((p, o)) if p == parent => o,
-            _ => {
-                let dir = resolver.folder(item);
-                dir.starts_with(out_canon) || out_canon.starts_with(&dir)
-            }
-        };
-        last = Some((parent, overlaps));
-        if overlaps {
-            any_overlap = true;
-            break;
-        }
-    }
-    if !any_overlap {
-        return Ok(());
-    }
-    let mut identities = std::collections::HashMap::new();
-    for item in items {
-        if let Some(id) = identity(&item.path) {
-            identities.insert(id, item);
-        }
-    }
-    for item in items {
-        let output = out_canon.join(&item.rel);
-        let same_path = canonical(&output) == canonical(&item.path);
-        let clash = if same_path {
-            Some(item)
-        } else {
-            identity(&output).and_then(|id| identities.get(&id).copied())
-        };
-        if let Some(input) = clash {
-            return Err(DiscoverError::WouldOverwrite {
-                input: input.path.display().to_string(),
-                output: out.join(&item.rel).display().to_string(),
-            });
-        }
-    }
-    Ok(())
-}
-
-#[cfg(unix)]
-fn identity(path: &Path) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
-}
-
-#[cfg(not(unix))]
-fn identity(path: &Path) -> Option<PathBuf> {
-    std::fs::canonicalize(path).ok()
 }
 
 /// Keep the items of shard `k` of `n` (1-based), by a stable hash of the relative path.

@@ -1,0 +1,233 @@
+//! The checks that keep outputs off inputs, and the path arithmetic they
+//! need: paths resolved (links, `..`), the output directory recognised in a
+//! walk, two inputs bound for one output, an output that is an input.
+
+use super::{DiscoverError, WorkItem};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+pub(super) fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The resolved paths of the folders items are in, without resolving each
+/// one (a lookup per path component) where the walk is known: a walk that
+/// follows no links yields files in real folders under its root, so such a
+/// folder resolves to the root's resolved path joined with the rest.
+#[derive(Default)]
+pub(super) struct Resolver {
+    /// Roots of walks that follow no links: as given, and resolved.
+    pub(super) roots: Vec<(PathBuf, PathBuf)>,
+    /// Files named as inputs, whose folders are resolved as they are.
+    pub(super) files: HashSet<PathBuf>,
+}
+
+impl Resolver {
+    pub(super) fn folder(&self, item: &WorkItem) -> PathBuf {
+        let parent = item.path.parent().unwrap_or(Path::new("."));
+        if self.files.contains(&item.path) {
+            return canonical(parent);
+        }
+        // The innermost root: an outer walk does not enter a linked folder
+        // that is itself an input.
+        let root = self
+            .roots
+            .iter()
+            .filter_map(|(given, resolved)| Some((parent.strip_prefix(given).ok()?, resolved)))
+            .max_by_key(|(rest, _)| std::cmp::Reverse(rest.components().count()));
+        match root {
+            Some((rest, resolved)) if rest.as_os_str().is_empty() => resolved.clone(),
+            Some((rest, resolved)) => resolved.join(rest),
+            None => canonical(parent),
+        }
+    }
+}
+
+/// What a walk knows of the output directory before it resolves a folder's
+/// path to compare it: that no folder can be it (it does not exist yet), or,
+/// in a walk that follows no links, the one name it can have (a real
+/// folder's name is the last component of its resolved path).
+#[derive(Clone, Copy)]
+pub(super) enum OutDir<'a> {
+    Absent,
+    Named(&'a std::ffi::OsStr),
+    Unknown,
+}
+
+impl<'a> OutDir<'a> {
+    /// `out_canon`: the output directory resolved.
+    pub(super) fn of(out: Option<&Path>, out_canon: Option<&'a Path>, follow: bool) -> OutDir<'a> {
+        match (out, out_canon) {
+            (Some(out), Some(oc)) if out.is_dir() => match oc.file_name() {
+                Some(name) if !follow => OutDir::Named(name),
+                _ => OutDir::Unknown,
+            },
+            _ => OutDir::Absent,
+        }
+    }
+
+    /// Whether the folder met in a walk may be the output directory.
+    pub(super) fn may_be(self, entry: &ignore::DirEntry) -> bool {
+        match self {
+            OutDir::Absent => false,
+            OutDir::Named(name) => entry.file_name() == name,
+            OutDir::Unknown => true,
+        }
+    }
+}
+
+/// Where a path that may not exist yet will be once its directories are
+/// made: its longest existing ancestor resolved, the rest (`..` included)
+/// applied to it, as creating the directories would.
+pub(super) fn resolved(p: &Path) -> PathBuf {
+    let absolute = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut base = absolute.as_path();
+    let mut rest = Vec::new();
+    while !base.exists() {
+        let (Some(parent), Some(name)) = (base.parent(), base.components().next_back()) else {
+            return absolute;
+        };
+        rest.push(name);
+        base = parent;
+    }
+    let mut out = canonical(base);
+    for c in rest.into_iter().rev() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Whether a directory holds any file, at any depth.
+pub(super) fn holds_files(dir: &Path) -> bool {
+    WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .any(|e| !e.file_type().is_dir())
+}
+
+/// A key whose byte order is the order of `rel`'s components (as `Path`
+/// compares them, which is slow: it splits both paths at each comparison).
+/// With the separator below every other byte, comparing the bytes compares
+/// the components in turn; a Unix name holds neither NUL nor `/`. Relative
+/// paths from a walk or a file name have no `.` or repeated separators.
+#[cfg(unix)]
+pub(super) fn order_key(rel: &Path) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    rel.as_os_str()
+        .as_bytes()
+        .iter()
+        .map(|&b| if b == b'/' { 0 } else { b })
+        .collect()
+}
+
+#[cfg(not(unix))]
+pub(super) fn order_key(rel: &Path) -> PathBuf {
+    rel.to_path_buf()
+}
+
+/// Items sorted by output path: two of the same output path must be the same file.
+pub(super) fn check_collisions(items: &[WorkItem]) -> Result<(), DiscoverError> {
+    for pair in items.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        if a.rel == b.rel && canonical(&a.path) != canonical(&b.path) {
+            return Err(DiscoverError::Collision {
+                a: a.path.display().to_string(),
+                b: b.path.display().to_string(),
+                rel: b.rel.display().to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// No output may be written over an input: compared by resolved path, and by
+/// file identity where the output exists. Only outputs that can meet an input
+/// are looked at (the output tree overlaps an input's directory).
+pub(super) fn check_outputs(
+    items: &[WorkItem],
+    out: &Path,
+    out_canon: &Path,
+    resolver: &Resolver,
+) -> Result<(), DiscoverError> {
+    // items come folder by folder: each folder is resolved once
+    let mut last: Option<(&Path, bool)> = None;
+    let mut any_overlap = false;
+    for item in items {
+        let parent = item.path.parent().unwrap_or(Path::new("."));
+        let overlaps = match last {
+            Some((p, o)) if p == parent => o,
+            _ => {
+                let dir = resolver.folder(item);
+                dir.starts_with(out_canon) || out_canon.starts_with(&dir)
+            }
+        };
+        last = Some((parent, overlaps));
+        if overlaps {
+            any_overlap = true;
+            break;
+        }
+    }
+    if !any_overlap {
+        return Ok(());
+    }
+    let mut identities = std::collections::HashMap::new();
+    for item in items {
+        if let Some(id) = identity(&item.path) {
+            identities.insert(id, item);
+        }
+    }
+    for item in items {
+        let output = out_canon.join(&item.rel);
+        let same_path = canonical(&output) == canonical(&item.path);
+        let clash = if same_path {
+            Some(item)
+        } else {
+            identity(&output).and_then(|id| identities.get(&id).copied())
+        };
+        if let Some(input) = clash {
+            return Err(DiscoverError::WouldOverwrite {
+                input: input.path.display().to_string(),
+                output: out.join(&item.rel).display().to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+pub(super) fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+pub(super) fn identity(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok()
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The key orders relative paths as `Path` does, component by component.
+        #[test]
+        fn order_key_orders_as_path_does(
+            a in proptest::collection::vec("[a-c.\\- 页]{1,3}", 1..4),
+            b in proptest::collection::vec("[a-c.\\- 页]{1,3}", 1..4),
+        ) {
+            let (a, b): (PathBuf, PathBuf) = (a.iter().collect(), b.iter().collect());
+            prop_assume!(a.components().all(|c| matches!(c, std::path::Component::Normal(_))));
+            prop_assume!(b.components().all(|c| matches!(c, std::path::Component::Normal(_))));
+            prop_assert_eq!(order_key(&a).cmp(&order_key(&b)), a.cmp(&b));
+        }
+    }
+}
