@@ -10,7 +10,7 @@ mod outputs;
 
 use ignore::overrides::{Override, OverrideBuilder};
 use ignore::WalkBuilder;
-use outputs::{canonical, check_collisions, check_outputs, holds_files, order_key, resolved};
+use outputs::{canonical, check_collisions, check_outputs, holds_files, resolved, sort_items};
 use outputs::{OutDir, Resolver};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -137,9 +137,7 @@ pub fn discover(inputs: &[PathBuf], opts: WalkOptions) -> Result<Discovered, Dis
             &mut found,
         )?;
     }
-    found
-        .items
-        .sort_by_cached_key(|i| (order_key(&i.rel), i.path.clone()));
+    sort_items(&mut found.items);
     check_collisions(&found.items)?;
     // The same file named twice is processed once.
     found.items.dedup_by(|a, b| a.rel == b.rel);

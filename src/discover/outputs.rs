@@ -112,24 +112,34 @@ pub(super) fn holds_files(dir: &Path) -> bool {
         .any(|e| !e.file_type().is_dir())
 }
 
-/// A key whose byte order is the order of `rel`'s components (as `Path`
-/// compares them, which is slow: it splits both paths at each comparison).
-/// With the separator below every other byte, comparing the bytes compares
-/// the components in turn; a Unix name holds neither NUL nor `/`. Relative
-/// paths from a walk or a file name have no `.` or repeated separators.
-#[cfg(unix)]
-pub(super) fn order_key(rel: &Path) -> Vec<u8> {
-    use std::os::unix::ffi::OsStrExt;
-    rel.as_os_str()
-        .as_bytes()
-        .iter()
-        .map(|&b| if b == b'/' { 0 } else { b })
-        .collect()
+/// Sort items by output path, then input path, as `Path` orders them. `Path`
+/// compares component by component, splitting both paths at each comparison,
+/// which made sorting a large tree cost more than walking it. Here each
+/// output path becomes a key once: its names joined by a NUL, which no name
+/// holds, so the keys' byte order is the components' order. Output paths are
+/// names alone (a walk's relative paths, a file's name); any that is not is
+/// sorted by `Path` itself.
+pub(super) fn sort_items(items: &mut [WorkItem]) {
+    if items.iter().all(|i| order_key(&i.rel).is_some()) {
+        items.sort_by_cached_key(|i| (order_key(&i.rel), i.path.clone()));
+    } else {
+        items.sort_by(|a, b| a.rel.cmp(&b.rel).then(a.path.cmp(&b.path)));
+    }
 }
 
-#[cfg(not(unix))]
-pub(super) fn order_key(rel: &Path) -> PathBuf {
-    rel.to_path_buf()
+/// `rel`'s names joined by NUL; `None` if a component is not a name (`..`, a root).
+fn order_key(rel: &Path) -> Option<Vec<u8>> {
+    let mut key = Vec::with_capacity(rel.as_os_str().len());
+    for (i, c) in rel.components().enumerate() {
+        let std::path::Component::Normal(name) = c else {
+            return None;
+        };
+        if i > 0 {
+            key.push(0);
+        }
+        key.extend_from_slice(name.as_encoded_bytes());
+    }
+    Some(key)
 }
 
 /// Items sorted by output path: two of the same output path must be the same file.
@@ -212,22 +222,25 @@ pub(super) fn identity(path: &Path) -> Option<PathBuf> {
     std::fs::canonicalize(path).ok()
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
 
     proptest! {
-        /// The key orders relative paths as `Path` does, component by component.
+        /// The key orders relative paths of names as `Path` does, whatever
+        /// their spelling (`a/./b`, `a//b`); other paths have none.
         #[test]
         fn order_key_orders_as_path_does(
             a in proptest::collection::vec("[a-c.\\- 页]{1,3}", 1..4),
             b in proptest::collection::vec("[a-c.\\- 页]{1,3}", 1..4),
         ) {
             let (a, b): (PathBuf, PathBuf) = (a.iter().collect(), b.iter().collect());
-            prop_assume!(a.components().all(|c| matches!(c, std::path::Component::Normal(_))));
-            prop_assume!(b.components().all(|c| matches!(c, std::path::Component::Normal(_))));
-            prop_assert_eq!(order_key(&a).cmp(&order_key(&b)), a.cmp(&b));
+            if let (Some(ka), Some(kb)) = (order_key(&a), order_key(&b)) {
+                prop_assert_eq!(ka.cmp(&kb), a.cmp(&b), "{:?} {:?}", a, b);
+            } else {
+                prop_assert!(a.components().chain(b.components()).any(|c| !matches!(c, std::path::Component::Normal(_))));
+            }
         }
     }
 }
