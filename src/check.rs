@@ -36,8 +36,9 @@ pub(crate) fn exit_on_write_error(e: std::io::Error) -> ! {
 
 pub fn check(a: CheckArgs) -> anyhow::Result<Status> {
     let cfg = Config::resolve(&a.common)?;
-    let set = cfg.rule_set()?;
+    // first: building the rule set runs on the pool
     thread_pool(cfg.jobs)?;
+    let set = cfg.rule_set()?;
     let started = Instant::now();
     report_to_stdout_alone(&cfg, true)?;
     let style = Style {

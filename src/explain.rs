@@ -86,8 +86,9 @@ impl TraceFile {
 /// input order. Exit 0, or 2 on errors.
 pub(crate) fn explain(a: ExplainArgs) -> anyhow::Result<Status> {
     let cfg = Config::resolve(&a.common)?;
-    let set = cfg.rule_set()?;
+    // first: building the rule set runs on the pool
     thread_pool(cfg.jobs)?;
+    let set = cfg.rule_set()?;
     let marks = if use_color(a.color) {
         Marks::Color
     } else {

@@ -73,8 +73,9 @@ pub(crate) fn learn_rules(
 
 pub(crate) fn learn_cmd(a: LearnArgs) -> anyhow::Result<Status> {
     let cfg = Config::resolve(&a.common)?;
-    let set = cfg.rule_set()?;
+    // first: building the rule set runs on the pool
     thread_pool(cfg.jobs)?;
+    let set = cfg.rule_set()?;
     let (items, _, _) = work_items(&cfg, &a.inputs, WalkOptions::default())?;
     let opts = LearnOptions {
         min_documents: a.min_documents,

@@ -352,8 +352,9 @@ fn clean_output(a: &CleanArgs) -> anyhow::Result<Output> {
 fn clean(a: CleanArgs) -> anyhow::Result<Status> {
     let cfg = Config::resolve(&a.common)?;
     report_to_stdout_alone(&cfg, false)?;
-    let mut set = cfg.rule_set()?;
+    // first: building the rule set runs on the pool
     thread_pool(cfg.jobs)?;
+    let mut set = cfg.rule_set()?;
     let started = Instant::now();
     let trace = a
         .trace

@@ -5,6 +5,7 @@
 
 pub mod advert;
 pub mod boilerplate;
+mod build;
 pub mod builtin;
 pub mod evidence;
 pub mod fold;
@@ -23,6 +24,7 @@ pub mod spec;
 pub mod strip_line;
 pub mod suspects;
 
+pub use build::build;
 pub use evidence::Evidence;
 pub use hits::RuleHits;
 pub use scope::{DocContext, Scope, Spans};
@@ -33,7 +35,6 @@ use lines::DocLines;
 pub use spec::{parse_rule_file, Example, Feature, RuleSpec};
 
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// The default pack, embedded so the binary works from any directory.
@@ -421,62 +422,6 @@ pub fn load_sources(user_paths: &[PathBuf], defaults: bool) -> anyhow::Result<Ve
         }
     }
     Ok(sources)
-}
-
-/// Parse and compile every source; a later rule with the same id replaces the earlier one in place.
-pub fn build(sources: &[RuleSource], selection: &Selection) -> Result<RuleSet, RuleError> {
-    let mut rules: Vec<Rule> = Vec::new();
-    let mut hasher = Sha256::new();
-    // the sources read so far, with a whole table for each override resolved
-    let mut seen: Vec<RuleSource> = Vec::new();
-    for given in sources {
-        hasher.update(given.path.as_bytes());
-        hasher.update([0]);
-        hasher.update(given.text.as_bytes());
-        hasher.update([0]);
-        seen.push(given.clone());
-        let resolved = overrides::resolve(given, &seen)?;
-        seen.extend(resolved.iter().cloned());
-        for src in std::iter::once(given).chain(&resolved) {
-            for spec in parse_rule_file(src)? {
-                let (kind, imp) = kinds::compile(&spec, src)?;
-                let scope = Scope::parse(&spec, src)?;
-                for ex in &spec.examples {
-                    if spec.action == Action::Report
-                        && ex.output.as_ref().is_some_and(|o| o != &ex.input)
-                    {
-                        return Err(src.error_at(spec.id.span(), "a `report` rule changes nothing: its examples cannot have a different output"));
-                    }
-                }
-                let rule = Rule {
-                    id: spec.id.get_ref().clone(),
-                    description: spec.description.clone(),
-                    stage: *spec.stage.get_ref(),
-                    action: spec.action,
-                    kind,
-                    examples: spec.examples.clone(),
-                    source: src.path.clone(),
-                    scope,
-                    imp,
-                };
-                if let Some(existing) = rules.iter_mut().find(|r| r.id == rule.id) {
-                    *existing = rule;
-                } else {
-                    rules.push(rule);
-                }
-            }
-        }
-    }
-    for s in selection.select.iter().chain(&selection.ignore) {
-        hasher.update(s.as_bytes());
-        hasher.update([1]);
-    }
-    rules.retain(|r| selection.keeps(&r.id));
-    // Stable: file order within a stage.
-    rules.sort_by_key(|r| r.stage);
-    let digest = hasher.finalize();
-    let hash = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-    Ok(RuleSet { rules, hash })
 }
 
 /// The outcome of running one rule's embedded examples.
