@@ -104,3 +104,60 @@ fn compile(spec: &RuleSpec, src: &RuleSource) -> Result<Rule, RuleError> {
         imp,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(path: &str, text: &str) -> RuleSource {
+        RuleSource {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    const GOOD: &str = "[[rule]]\nid = \"x.good\"\nkind = \"replace\"\nstage = \"escape\"\ndescription = \"d\"\npattern = \"a\"\nreplace = \"b\"\n";
+    const BAD_REGEX: &str = "[[rule]]\nid = \"x.bad\"\nkind = \"replace\"\nstage = \"escape\"\ndescription = \"d\"\npattern = \"(unclosed\"\nreplace = \"\"\n";
+    const BAD_TOML: &str = "[[rule]]\nid = \"x.y\"\nkindd = 1\n";
+
+    /// Rules compile in parallel, yet the error reported is the first in
+    /// source order, as when they were compiled one by one.
+    #[test]
+    fn the_first_error_in_source_order_is_reported() {
+        let none = Selection::default();
+        let err = |sources: &[RuleSource]| build(sources, &none).unwrap_err().path;
+        // a rule that does not compile, before a file that does not parse
+        let sources = [src("a.toml", BAD_REGEX), src("b.toml", BAD_TOML)];
+        assert_eq!(err(&sources), "a.toml");
+        // a file that does not parse, before a rule that does not compile
+        let sources = [
+            src("a.toml", GOOD),
+            src("b.toml", BAD_TOML),
+            src("c.toml", BAD_REGEX),
+        ];
+        assert_eq!(err(&sources), "b.toml");
+        // many rules, the bad one in the middle
+        let mut sources: Vec<RuleSource> = (0..20)
+            .map(|i| {
+                src(
+                    &format!("{i:02}.toml"),
+                    &GOOD.replace("x.good", &format!("x.g{i}")),
+                )
+            })
+            .collect();
+        sources.insert(13, src("bad.toml", BAD_REGEX));
+        sources.push(src("late.toml", BAD_REGEX));
+        assert_eq!(err(&sources), "bad.toml");
+        let good: Vec<RuleSource> = (0..3)
+            .map(|i| {
+                src(
+                    &format!("{i}.toml"),
+                    &GOOD.replace("x.good", &format!("x.g{i}")),
+                )
+            })
+            .collect();
+        let set = build(&good, &none).unwrap();
+        let ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["x.g0", "x.g1", "x.g2"]);
+    }
+}
