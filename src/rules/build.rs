@@ -110,10 +110,7 @@ mod tests {
     use super::*;
 
     fn src(path: &str, text: &str) -> RuleSource {
-        RuleSource {
-            path: path.into(),
-            text: text.into(),
-        }
+        RuleSource::new(path, text)
     }
 
     const GOOD: &str = "[[rule]]\nid = \"x.good\"\nkind = \"replace\"\nstage = \"escape\"\ndescription = \"d\"\npattern = \"a\"\nreplace = \"b\"\n";

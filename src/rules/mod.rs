@@ -131,6 +131,13 @@ pub struct RuleSource {
 }
 
 impl RuleSource {
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
+        RuleSource {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
     pub fn error_at(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> RuleError {
         let (line, col) = line_col(&self.text, span.start);
         RuleError {
@@ -403,10 +410,7 @@ pub fn load_sources(user_paths: &[PathBuf], defaults: bool) -> anyhow::Result<Ve
     let mut sources = Vec::new();
     if defaults {
         for (path, text) in DEFAULT_RULE_FILES {
-            sources.push(RuleSource {
-                path: (*path).to_owned(),
-                text: (*text).to_owned(),
-            });
+            sources.push(RuleSource::new(*path, *text));
         }
     }
     for p in user_paths {
@@ -415,10 +419,7 @@ pub fn load_sources(user_paths: &[PathBuf], defaults: bool) -> anyhow::Result<Ve
         for f in files {
             let text = std::fs::read_to_string(&f)
                 .map_err(|e| anyhow::anyhow!("{}: cannot read rule file: {e}", f.display()))?;
-            sources.push(RuleSource {
-                path: f.display().to_string(),
-                text,
-            });
+            sources.push(RuleSource::new(f.display().to_string(), text));
         }
     }
     Ok(sources)

@@ -66,10 +66,7 @@ mod tests {
     use super::*;
 
     fn src(path: &str, text: &str) -> RuleSource {
-        RuleSource {
-            path: path.into(),
-            text: text.into(),
-        }
+        RuleSource::new(path, text)
     }
 
     #[test]
