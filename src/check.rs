@@ -4,7 +4,7 @@
 //! fails the check, 2 on errors or when nothing was checked.
 
 use crate::explain::{use_color, TraceFile};
-use crate::{finish_with, report_to_stdout_alone, run_options, thread_pool};
+use crate::{finish_with, pool_and_rules, report_to_stdout_alone, run_options};
 use crate::{Status, Summary};
 use docclean::cli::CheckArgs;
 use docclean::config::Config;
@@ -36,9 +36,7 @@ pub(crate) fn exit_on_write_error(e: std::io::Error) -> ! {
 
 pub fn check(a: CheckArgs) -> anyhow::Result<Status> {
     let cfg = Config::resolve(&a.common)?;
-    // first: building the rule set runs on the pool
-    thread_pool(cfg.jobs)?;
-    let set = cfg.rule_set()?;
+    let set = pool_and_rules(&cfg)?;
     let started = Instant::now();
     report_to_stdout_alone(&cfg, true)?;
     let style = Style {

@@ -3,7 +3,7 @@
 //! rendered for a terminal). Part of the binary: the records themselves are
 //! made by the library's [`docclean::trace`].
 
-use crate::{run_options, thread_pool, Status};
+use crate::{pool_and_rules, run_options, Status};
 use docclean::cli::{ColorChoice, ExplainArgs};
 use docclean::config::Config;
 use docclean::run::{CheckSink, Output, RunOptions, TraceSink};
@@ -86,9 +86,7 @@ impl TraceFile {
 /// input order. Exit 0, or 2 on errors.
 pub(crate) fn explain(a: ExplainArgs) -> anyhow::Result<Status> {
     let cfg = Config::resolve(&a.common)?;
-    // first: building the rule set runs on the pool
-    thread_pool(cfg.jobs)?;
-    let set = cfg.rule_set()?;
+    let set = pool_and_rules(&cfg)?;
     let marks = if use_color(a.color) {
         Marks::Color
     } else {

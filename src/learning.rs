@@ -73,9 +73,7 @@ pub(crate) fn learn_rules(
 
 pub(crate) fn learn_cmd(a: LearnArgs) -> anyhow::Result<Status> {
     let cfg = Config::resolve(&a.common)?;
-    // first: building the rule set runs on the pool
-    thread_pool(cfg.jobs)?;
-    let set = cfg.rule_set()?;
+    let set = pool_and_rules(&cfg)?;
     let (items, _, _) = work_items(&cfg, &a.inputs, WalkOptions::default())?;
     let opts = LearnOptions {
         min_documents: a.min_documents,

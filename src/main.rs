@@ -93,12 +93,14 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-pub(crate) fn thread_pool(jobs: usize) -> anyhow::Result<()> {
+/// The thread pool of `-j`, then the rule set, whose rules compile on it
+/// (built first, the set would start the pool at its default size).
+pub(crate) fn pool_and_rules(cfg: &Config) -> anyhow::Result<RuleSet> {
     // A second call (tests in one process) keeps the first pool.
     let _ = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
+        .num_threads(cfg.jobs)
         .build_global();
-    Ok(())
+    cfg.rule_set()
 }
 
 /// Discover inputs and apply --shard; usage errors (missing input, collisions) come back as Err.
@@ -352,9 +354,7 @@ fn clean_output(a: &CleanArgs) -> anyhow::Result<Output> {
 fn clean(a: CleanArgs) -> anyhow::Result<Status> {
     let cfg = Config::resolve(&a.common)?;
     report_to_stdout_alone(&cfg, false)?;
-    // first: building the rule set runs on the pool
-    thread_pool(cfg.jobs)?;
-    let mut set = cfg.rule_set()?;
+    let mut set = pool_and_rules(&cfg)?;
     let started = Instant::now();
     let trace = a
         .trace

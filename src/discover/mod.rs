@@ -101,7 +101,7 @@ pub fn discover(inputs: &[PathBuf], opts: WalkOptions) -> Result<Discovered, Dis
             return Err(DiscoverError::OutIsFile(out.display().to_string()));
         }
     }
-    let out_dir = OutDir::of(opts.out, out_canon.as_deref(), opts.filters.follow);
+    let out_dir = OutDir::of(out_canon.as_deref(), opts.filters.follow);
     let mut resolver = Resolver::default();
     let mut found = Discovered::default();
     for input in inputs {
@@ -210,20 +210,6 @@ fn walk_dir(
         found.own_files.len(),
         found.locks.len(),
     );
-    walk_into(input, out_canon, opts, found)?;
-    found.errors[marks.0..].sort();
-    found.links[marks.1..].sort();
-    found.own_files[marks.2..].sort();
-    found.locks[marks.3..].sort();
-    Ok(())
-}
-
-fn walk_into(
-    input: &Path,
-    out_canon: Option<(&Path, OutDir<'_>)>,
-    opts: WalkOptions,
-    found: &mut Discovered,
-) -> Result<(), DiscoverError> {
     for entry in walker(input, opts.filters, true)? {
         let entry = match entry {
             Ok(e) => e,
@@ -276,6 +262,10 @@ fn walk_into(
             rel,
         });
     }
+    found.errors[marks.0..].sort();
+    found.links[marks.1..].sort();
+    found.own_files[marks.2..].sort();
+    found.locks[marks.3..].sort();
     Ok(())
 }
 

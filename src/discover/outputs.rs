@@ -35,7 +35,7 @@ impl Resolver {
             .roots
             .iter()
             .filter_map(|(given, resolved)| Some((parent.strip_prefix(given).ok()?, resolved)))
-            .max_by_key(|(rest, _)| std::cmp::Reverse(rest.components().count()));
+            .min_by_key(|(rest, _)| rest.components().count());
         match root {
             Some((rest, resolved)) if rest.as_os_str().is_empty() => resolved.clone(),
             Some((rest, resolved)) => resolved.join(rest),
@@ -57,9 +57,9 @@ pub(super) enum OutDir<'a> {
 
 impl<'a> OutDir<'a> {
     /// `out_canon`: the output directory resolved.
-    pub(super) fn of(out: Option<&Path>, out_canon: Option<&'a Path>, follow: bool) -> OutDir<'a> {
-        match (out, out_canon) {
-            (Some(out), Some(oc)) if out.is_dir() => match oc.file_name() {
+    pub(super) fn of(out_canon: Option<&'a Path>, follow: bool) -> OutDir<'a> {
+        match out_canon {
+            Some(oc) if oc.is_dir() => match oc.file_name() {
                 Some(name) if !follow => OutDir::Named(name),
                 _ => OutDir::Unknown,
             },

@@ -52,32 +52,28 @@ fn parse_all(
     sources: &[RuleSource],
     hasher: &mut Sha256,
 ) -> (Vec<RuleSource>, Vec<(RuleSpec, usize)>, Option<RuleError>) {
-    let mut files: Vec<RuleSource> = Vec::new();
-    let mut specs = Vec::new();
     // the sources read so far, with a whole table for each override resolved
     let mut seen: Vec<RuleSource> = Vec::new();
+    let mut specs = Vec::new();
     for given in sources {
         hasher.update(given.path.as_bytes());
         hasher.update([0]);
         hasher.update(given.text.as_bytes());
         hasher.update([0]);
         seen.push(given.clone());
-        let resolved = match overrides::resolve(given, &seen) {
-            Ok(r) => r,
-            Err(e) => return (files, specs, Some(e)),
-        };
-        seen.extend(resolved.iter().cloned());
-        for src in std::iter::once(given).chain(&resolved) {
-            match parse_rule_file(src) {
-                Ok(parsed) => {
-                    files.push(src.clone());
-                    specs.extend(parsed.into_iter().map(|s| (s, files.len() - 1)));
-                }
-                Err(e) => return (files, specs, Some(e)),
+        let at = seen.len() - 1;
+        match overrides::resolve(given, &seen) {
+            Ok(resolved) => seen.extend(resolved),
+            Err(e) => return (seen, specs, Some(e)),
+        }
+        for f in at..seen.len() {
+            match parse_rule_file(&seen[f]) {
+                Ok(parsed) => specs.extend(parsed.into_iter().map(|s| (s, f))),
+                Err(e) => return (seen, specs, Some(e)),
             }
         }
     }
-    (files, specs, None)
+    (seen, specs, None)
 }
 
 /// One rule compiled from its spec.
